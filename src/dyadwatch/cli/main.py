@@ -1,0 +1,45 @@
+"""The `dyadwatch` command: one module per verb, each a thin layer over the Python API."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+
+from dyadwatch.cli import actors as actors_cmd
+from dyadwatch.cli import demo as demo_cmd
+from dyadwatch.cli import ingest as ingest_cmd
+from dyadwatch.cli import library as library_cmd
+from dyadwatch.cli import search as search_cmd
+from dyadwatch.errors import DyadwatchError
+
+app = typer.Typer(
+    name="dyadwatch",
+    help="Political event data for a pair of actors: library -> events -> dyads -> studies -> report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ingest_cmd.register(app)
+library_cmd.register(app)
+search_cmd.register(app)
+demo_cmd.register(app)
+app.add_typer(actors_cmd.app, name="actors")
+
+
+def main() -> None:
+    """Entry point: run the app, turning a DyadwatchError into its message and exit code 1."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except DyadwatchError as exc:
+        from dyadwatch.cli._common import console_err
+
+        console_err.print(f"[bold red]error[/] {exc}", highlight=False, markup=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The bundled example: the Russia–Afghanistan study, run end to end into a fresh store.
+
+>>> from dyadwatch.demo import example_folder
+>>> example_folder().name
+'russia-afghanistan'
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dyadwatch.api import Library
+from dyadwatch.errors import ConfigError, Errors
+from dyadwatch.library.ingest import IngestReport
+from dyadwatch.store import Store
+
+EXAMPLE = "russia-afghanistan"
+
+__all__ = ["DemoResult", "example_folder", "run_demo"]
+
+
+def example_folder(name: str = EXAMPLE) -> Path:
+    """The example's folder: $DYADWATCH_EXAMPLES/NAME, else examples/NAME of this checkout."""
+    candidates = []
+    if os.environ.get("DYADWATCH_EXAMPLES"):
+        candidates.append(Path(os.environ["DYADWATCH_EXAMPLES"]) / name)
+    candidates.append(Path(__file__).resolve().parents[2] / "examples" / name)
+    for folder in candidates:
+        if (folder / "library").is_dir():
+            return folder
+    raise ConfigError(
+        Errors.E701,
+        detail=(
+            f"the example '{name}' was not found (looked in {', '.join(str(c) for c in candidates)}). "
+            "Run the demo from a clone of the dyadwatch repository, or set DYADWATCH_EXAMPLES to its examples folder"
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    store: Path
+    ingest: IngestReport
+    summary: dict[str, Any]
+
+
+def run_demo(out: str | os.PathLike[str] = "dyadwatch-demo") -> DemoResult:
+    """Ingest the example library into a fresh store in ``out`` and summarise it."""
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    store_path = out_dir / "dyadwatch.duckdb"
+    for stale in (store_path, Path(f"{store_path}.wal"), Path(f"{store_path}.search")):
+        if stale.is_dir():
+            shutil.rmtree(stale)
+        elif stale.exists():
+            stale.unlink()
+    folder = example_folder()
+    with Library(Store(store_path)) as lib:
+        report = lib.ingest(str(folder / "library"))
+        summary = lib.summary()
+    return DemoResult(store=store_path, ingest=report, summary=summary)

@@ -1,0 +1,185 @@
+"""The exception tree and the catalogue of coded messages.
+
+Every error dyadwatch raises on purpose is a :class:`DyadwatchError` with a code from
+:class:`Errors`, a message that says what was wrong, where (file, line or record), and
+what to do. The CLI prints ``[E203] path/to/file.csv: ...`` and exits non-zero.
+
+>>> from dyadwatch.errors import Errors, SourceError
+>>> err = SourceError(Errors.E203, where="notes.csv", column="text", found="body, title")
+>>> str(err).startswith("[E203] notes.csv: ")
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ConfigError",
+    "DatasetError",
+    "DictionaryError",
+    "DyadwatchError",
+    "Errors",
+    "FetchError",
+    "SourceError",
+    "StoreError",
+    "MissingExtraError",
+]
+
+
+class Errors:
+    """The message catalogue. Codes are stable: users search for them.
+
+    E1xx the store, E2xx library sources, E3xx actor dictionaries, E4xx coding,
+    E5xx event datasets, E6xx studies, E7xx report and dashboard, E9xx installation.
+    """
+
+    # the store
+    E101 = (
+        "This file is not a dyadwatch store ({detail}). Point --store at a dyadwatch "
+        "store, or at a path that does not exist yet to create one."
+    )
+    E102 = (
+        "The store has schema version {found}, newer than this dyadwatch understands "
+        "(up to {supported}). Upgrade dyadwatch (pip install -U dyadwatch) to open it."
+    )
+    E103 = (
+        "The store is locked by another process ({detail}). Wait for the other "
+        "dyadwatch command to finish, or close the notebook that holds it open."
+    )
+    E104 = "The store could not be opened or written ({detail}). Check the path, its permissions and the free disk space."
+    E105 = "The store is read-only ({detail}). Open it with read_only=False, or copy it somewhere writable."
+
+    # library sources
+    E201 = "Cannot read this source: {detail}. Check that the path exists and is readable."
+    E202 = "The source is empty: there is no text to store. Remove it from the batch or fill it."
+    E203 = (
+        "The CSV has no '{column}' column (found: {found}). Name the column holding the "
+        "document text 'text', or pass --text-column NAME."
+    )
+    E204 = "Line {line} is not valid JSON ({detail}). Fix or remove the line, or re-run with --on-error skip."
+    E205 = "Line {line} has no 'text' field (or it is empty). Each JSONL line needs a non-empty \"text\"."
+    E206 = (
+        "This looks like a binary file ({detail}), not text. Remove it from the batch, "
+        "or convert it to text, HTML, PDF, JSONL or CSV."
+    )
+    E207 = (
+        "The file is not UTF-8 and its encoding could not be detected reliably ({detail}). "
+        "Convert it to UTF-8 (iconv -f ENCODING -t UTF-8) and ingest it again."
+    )
+    E208 = "The PDF cannot be read: {detail}. Decrypt or repair it (qpdf --decrypt), or export its text."
+    E209 = "The PDF has no extractable text (a scan?). Run OCR on it first (ocrmypdf), then ingest the result."
+    E210 = "The feed is not valid RSS or Atom XML ({detail}). Check the address or file, or ingest the pages directly."
+    E211 = "Nothing matches this source: no such file, folder or glob. Check the spelling and the working folder."
+    E212 = "The HTML page holds no main text that could be extracted. Ingest it as text, or check that it is an article."
+    E213 = "Row {line}: the '{column}' value is empty. Each row needs text, or re-run with --on-error skip."
+    E214 = "Unknown file type '{detail}'. Supported: .txt .md .html .htm .pdf .jsonl .csv .xml/.rss/.atom, folders, globs, URLs and URL lists."
+    E215 = "The CSV cannot be parsed ({detail}). Check its delimiter and quoting."
+
+    # fetching
+    E221 = "HTTP {status} from the server. Check the address, or try later; re-run with --on-error skip to go on without it."
+    E222 = "The request timed out after {retries} tries ({detail}). The server is slow or unreachable: try later, or raise --timeout."
+    E223 = "The connection failed after {retries} tries ({detail}). Check the address and the network."
+    E224 = "The response is not a page dyadwatch can read (content type '{detail}')."
+
+    # actor dictionaries
+    E301 = "{detail}. Fix the syntax of the dictionary file."
+    E302 = "Entry '{entry}', field '{field}': {detail}."
+    E303 = "Entry '{entry}': dated roles overlap ({detail}). Make the dates of one role end before the next starts."
+    E304 = "Alias '{alias}' is claimed by '{entry}' and '{other}' on the same dates ({detail}). Keep it on one entry, or make their dates not overlap."
+    E305 = "Entry '{entry}': unknown code '{code}' in field '{field}'. Use a code from the dictionary's country or sector lists."
+    E306 = "Entry '{entry}' is defined twice (also in {other}). Merge the two entries."
+    E307 = "Line {line}: {detail}. This is not a PETRARCH/Phoenix dictionary line dyadwatch understands."
+
+    # coding and evaluation
+    E401 = "Gold file line {line}: {detail}. Each line needs 'text' and 'events' (see DESIGN.md)."
+    E402 = "Unknown CAMEO code '{code}'. Use a code from the CAMEO codebook (strings, with leading zeros: '043')."
+
+    # event datasets
+    E501 = "Line {line}: {detail}. The row does not match the {dataset} format; re-run with --on-error skip to go on."
+    E502 = "Unknown dataset '{detail}'. Known: gdelt1, gdelt2, icews, polecat, acled, ucdp."
+
+    # studies
+    E601 = "Study file, key '{key}': {detail}."
+
+    # report and dashboard
+    E701 = "{detail}."
+
+    # installation
+    E901 = "This needs the optional dependency '{module}'. Install it with: pip install 'dyadwatch[{extra}]'."
+
+
+class DyadwatchError(Exception):
+    """Base of every error dyadwatch raises on purpose.
+
+    ``code`` is the catalogue code (``"E203"``), ``where`` the file, line or record it
+    concerns, and ``detail`` the formatted message without the prefix.
+    """
+
+    def __init__(self, template: str, *, where: str | None = None, **values: Any) -> None:
+        self.code = _code_of(template)
+        self.where = where
+        self.values = values
+        try:
+            self.detail = template.format(**values)
+        except (KeyError, IndexError):  # a missing value must never hide the error itself
+            self.detail = template
+        prefix = f"[{self.code}] " if self.code else ""
+        location = f"{where}: " if where else ""
+        super().__init__(f"{prefix}{location}{self.detail}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # keep errors picklable across worker processes
+        return (_rebuild, (type(self), self.code, self.where, self.values))
+
+
+def _rebuild(cls: type[DyadwatchError], code: str, where: str | None, values: dict[str, Any]) -> DyadwatchError:
+    return cls(getattr(Errors, code, code), where=where, **values)
+
+
+def _code_of(template: str) -> str:
+    for name, value in vars(Errors).items():
+        if value is template and name.startswith("E"):
+            return name
+    for name, value in vars(Errors).items():
+        if value == template and name.startswith("E"):
+            return name
+    return ""
+
+
+class ConfigError(DyadwatchError, ValueError):
+    """A setting or argument is wrong."""
+
+
+class StoreError(DyadwatchError):
+    """The store cannot be opened, read or written."""
+
+
+class SourceError(DyadwatchError, ValueError):
+    """A library source cannot be read or holds no usable document."""
+
+
+class FetchError(SourceError):
+    """A remote source could not be fetched."""
+
+
+class DictionaryError(DyadwatchError, ValueError):
+    """An actor dictionary file is invalid."""
+
+
+class DatasetError(DyadwatchError, ValueError):
+    """A row of an event dataset cannot be read."""
+
+
+class MissingExtraError(DyadwatchError, ImportError):
+    """An optional dependency is not installed."""
+
+
+def require(module: str, extra: str) -> Any:
+    """Import an optional dependency, or raise an error naming the extra to install."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtraError(Errors.E901, module=module, extra=extra) from exc

@@ -1,0 +1,485 @@
+"""The store on DuckDB: embedded, one file, transactional.
+
+Every write happens inside :meth:`Store.transaction`, so a crash or a kill in the middle
+of a batch leaves the file as it was before the batch (DuckDB discards an uncommitted
+transaction on the next open). Documents are keyed by the hash of their text and
+sentences by (document, index): a second ingest of the same source adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from dyadwatch.errors import Errors, StoreError
+from dyadwatch.records import Document, Sentence
+from dyadwatch.store.schema import APP_ID, MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STORE = "dyadwatch.duckdb"
+MEMORY = ":memory:"
+
+__all__ = ["DEFAULT_STORE", "MEMORY", "Store", "default_store_path"]
+
+
+def default_store_path(path: str | os.PathLike[str] | None = None) -> str:
+    """The store to use: the argument, else $DYADWATCH_STORE, else ./dyadwatch.duckdb."""
+    if path is not None and str(path) != "":
+        return str(path)
+    return os.environ.get("DYADWATCH_STORE") or DEFAULT_STORE
+
+
+def _classify_open_error(exc: Exception, path: str) -> StoreError:
+    text = str(exc)
+    lowered = text.lower()
+    if "lock" in lowered:
+        return StoreError(Errors.E103, where=path, detail=text.splitlines()[0])
+    if "not a valid duckdb" in lowered or "invalid" in lowered and "database" in lowered:
+        return StoreError(Errors.E101, where=path, detail="the file is not a DuckDB database")
+    if "newer" in lowered or "version" in lowered and "storage" in lowered:
+        return StoreError(Errors.E101, where=path, detail=text.splitlines()[0])
+    return StoreError(Errors.E104, where=path, detail=text.splitlines()[0])
+
+
+class Store:
+    """A dyadwatch store in one DuckDB file (or in memory, for tests and notebooks).
+
+    >>> store = Store(":memory:")
+    >>> store.schema_version
+    1
+    >>> store.close()
+    """
+
+    def __init__(self, path: str | os.PathLike[str] = MEMORY, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        self.read_only = read_only
+        self._in_transaction = False
+        if self.path != MEMORY:
+            parent = Path(self.path).resolve().parent
+            if not parent.is_dir():
+                raise StoreError(Errors.E104, where=self.path, detail=f"folder {parent} does not exist")
+            if read_only and not Path(self.path).exists():
+                raise StoreError(Errors.E104, where=self.path, detail="no store at this path")
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except (duckdb.Error, OSError) as exc:
+            raise _classify_open_error(exc, self.path) from exc
+        try:
+            self.schema_version = self._check_and_migrate()
+        except BaseException:
+            self.con.close()
+            raise
+
+    # -- opening -----------------------------------------------------------------
+
+    def _tables(self) -> set[str]:
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def _check_and_migrate(self) -> int:
+        tables = self._tables()
+        if not tables:
+            if self.read_only:
+                raise StoreError(Errors.E101, where=self.path, detail="the database is empty")
+            return self._migrate(0)
+        if "dyadwatch_meta" not in tables:
+            raise StoreError(
+                Errors.E101, where=self.path, detail=f"it has tables {sorted(tables)[:5]} but no dyadwatch_meta"
+            )
+        meta = dict(self.con.execute("SELECT key, value FROM dyadwatch_meta").fetchall())
+        if meta.get("app") != APP_ID:
+            raise StoreError(Errors.E101, where=self.path, detail=f"app is {meta.get('app')!r}")
+        version = int(meta.get("schema_version", "0"))
+        if version > SCHEMA_VERSION:
+            raise StoreError(Errors.E102, where=self.path, found=version, supported=SCHEMA_VERSION)
+        if version < SCHEMA_VERSION:
+            if self.read_only:
+                raise StoreError(
+                    Errors.E105, where=self.path, detail=f"schema {version} needs an upgrade to {SCHEMA_VERSION}"
+                )
+            return self._migrate(version)
+        return version
+
+    def _migrate(self, current: int) -> int:
+        for number in range(current + 1, SCHEMA_VERSION + 1):
+            log.info("store %s: migrating schema to version %d", self.path, number)
+            with self.transaction():
+                for statement in MIGRATIONS[number - 1]:
+                    self.con.execute(statement)
+                self.con.execute(
+                    "INSERT OR REPLACE INTO dyadwatch_meta VALUES ('app', ?), ('schema_version', ?)",
+                    [APP_ID, str(number)],
+                )
+                if number == 1:
+                    self.con.execute(
+                        "INSERT INTO dyadwatch_meta VALUES ('created_at', ?)",
+                        [dt.datetime.now(dt.UTC).isoformat()],
+                    )
+        return SCHEMA_VERSION
+
+    # -- transactions --------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All writes inside the block commit together, or not at all.
+
+        Nested use joins the outer transaction.
+        """
+        if self._in_transaction:
+            yield self.con
+            return
+        if self.read_only:
+            raise StoreError(Errors.E105, where=self.path, detail="opened read-only")
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+        except duckdb.Error as exc:
+            raise StoreError(Errors.E104, where=self.path, detail=str(exc).splitlines()[0]) from exc
+        self._in_transaction = True
+        try:
+            yield self.con
+        except BaseException:
+            self._in_transaction = False
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:  # the connection may already have aborted it
+                log.debug("rollback after failure raised", exc_info=True)
+            raise
+        self._in_transaction = False
+        try:
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            raise StoreError(Errors.E104, where=self.path, detail=str(exc).splitlines()[0]) from exc
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        except duckdb.Error:  # closing twice is harmless
+            pass
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def search_index_path(self) -> Path | None:
+        """Where the derived full-text index lives (beside the store file)."""
+        if self.path == MEMORY:
+            return None
+        return Path(self.path + ".search")
+
+    # -- runs ----------------------------------------------------------------------
+
+    def start_run(self, command: str, args: dict[str, Any] | None = None) -> str:
+        from dyadwatch import __version__
+
+        run_id = uuid.uuid4().hex[:16]
+        with self.transaction() as con:
+            con.execute(
+                "INSERT INTO runs (run_id, command, started_at, version, args) VALUES (?, ?, ?, ?, ?)",
+                [run_id, command, _now(), __version__, json.dumps(args or {}, default=str)],
+            )
+        return run_id
+
+    def finish_run(self, run_id: str, counts: dict[str, Any]) -> None:
+        with self.transaction() as con:
+            con.execute(
+                "UPDATE runs SET finished_at = ?, counts = ? WHERE run_id = ?",
+                [_now(), json.dumps(counts, default=str), run_id],
+            )
+
+    # -- library writes ------------------------------------------------------------
+
+    def known_fingerprints(self) -> set[str]:
+        return {r[0] for r in self.con.execute("SELECT fingerprint FROM sources").fetchall()}
+
+    def existing_doc_ids(self, doc_ids: Iterable[str]) -> set[str]:
+        ids = list(doc_ids)
+        if not ids:
+            return set()
+        table = pa.table({"doc_id": pa.array(ids, pa.string())})
+        self.con.register("_ids", table)
+        try:
+            rows = self.con.execute(
+                "SELECT d.doc_id FROM documents d JOIN _ids USING (doc_id)"
+            ).fetchall()
+        finally:
+            self.con.unregister("_ids")
+        return {r[0] for r in rows}
+
+    def add_documents(
+        self,
+        docs: Sequence[Document],
+        sentences: Sequence[Sentence],
+        signatures: Sequence[bytes | None],
+        *,
+        run_id: str | None = None,
+    ) -> None:
+        """Insert new documents with their sentences (call inside a transaction)."""
+        if not docs:
+            return
+        doc_table = pa.table(
+            {
+                "doc_id": [d.doc_id for d in docs],
+                "title": [d.title for d in docs],
+                "text": [d.text for d in docs],
+                "url": [d.url for d in docs],
+                "publisher": [d.publisher for d in docs],
+                "author": [d.author for d in docs],
+                "published": pa.array([d.published for d in docs], pa.date32()),
+                "date_source": [d.date_source for d in docs],
+                "language": [d.language for d in docs],
+                "source_kind": [d.source_kind for d in docs],
+                "source": [d.source for d in docs],
+                "user_id": [d.user_id for d in docs],
+                "meta": [json.dumps(dict(d.meta), default=str) if d.meta else None for d in docs],
+                "collected_at": pa.array(
+                    [_naive_utc(d.collected_at) for d in docs], pa.timestamp("us")
+                ),
+                "dup_group": [d.dup_group or d.doc_id for d in docs],
+                "minhash": pa.array(list(signatures), pa.binary()),
+                "run_id": [run_id] * len(docs),
+            }
+        )
+        sent_table = pa.table(
+            {
+                "doc_id": pa.array([s.doc_id for s in sentences], pa.string()),
+                "idx": pa.array([s.idx for s in sentences], pa.int32()),
+                "start_char": pa.array([s.start for s in sentences], pa.int32()),
+                "end_char": pa.array([s.end for s in sentences], pa.int32()),
+                "paragraph": pa.array([s.paragraph for s in sentences], pa.int32()),
+                "text": pa.array([s.text for s in sentences], pa.string()),
+            }
+        )
+        with self.transaction() as con:
+            con.register("_docs", doc_table)
+            con.register("_sents", sent_table)
+            try:
+                con.execute(
+                    "INSERT INTO documents SELECT doc_id, title, text, url, publisher, author, "
+                    "published, date_source, language, source_kind, source, user_id, "
+                    "CAST(meta AS JSON), collected_at, dup_group, minhash, run_id FROM _docs"
+                )
+                con.execute(
+                    "INSERT INTO sentences (doc_id, idx, start_char, end_char, paragraph, text) "
+                    "SELECT doc_id, idx, start_char, end_char, paragraph, text FROM _sents "
+                    "ORDER BY doc_id, idx"
+                )
+            finally:
+                con.unregister("_docs")
+                con.unregister("_sents")
+
+    def record_source(
+        self, fingerprint: str, location: str, kind: str, documents: int, *, run_id: str | None = None
+    ) -> None:
+        """Remember a fully stored source so that a re-ingest can skip it unread."""
+        with self.transaction() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)",
+                [fingerprint, location, kind, documents, _now(), run_id],
+            )
+
+    def duplicate_signatures(self) -> Iterator[tuple[str, str, bytes | None]]:
+        """(doc_id, dup_group, minhash) of every document, oldest first."""
+        cursor = self.con.execute(
+            "SELECT doc_id, dup_group, minhash FROM documents ORDER BY collected_at, doc_id"
+        )
+        while True:
+            rows = cursor.fetchmany(10_000)
+            if not rows:
+                return
+            yield from rows
+
+    # -- library reads -------------------------------------------------------------
+
+    def count(self, table: str) -> int:
+        if table not in {"documents", "sentences", "events", "actors", "corrections", "sources", "runs"}:
+            raise ValueError(f"table must be one of the store's tables. Got {table!r} instead.")
+        row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        return int(row[0]) if row else 0
+
+    def documents_frame(
+        self,
+        *,
+        publisher: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        limit: int | None = None,
+        with_text: bool = False,
+    ) -> pd.DataFrame:
+        columns = (
+            "d.doc_id, d.title, d.published, d.date_source, d.publisher, d.url, d.author, "
+            "d.language, d.source_kind, d.source, d.user_id, d.dup_group, d.collected_at"
+        )
+        if with_text:
+            columns += ", d.text"
+        where, params = _filters(publisher=publisher, date_from=date_from, date_to=date_to)
+        sql = (
+            f"SELECT {columns}, (SELECT count(*) FROM sentences s WHERE s.doc_id = d.doc_id) AS sentences "
+            f"FROM documents d {where} ORDER BY d.published NULLS LAST, d.doc_id"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self.con.execute(sql, params).df()
+
+    def find_doc_id(self, key: str) -> str | None:
+        """A document's id from its id, a unique id prefix (>= 6 chars) or the user's own id."""
+        row = self.con.execute("SELECT doc_id FROM documents WHERE doc_id = ? OR user_id = ?", [key, key]).fetchall()
+        if len(row) == 1:
+            return str(row[0][0])
+        if len(key) >= 6:
+            rows = self.con.execute(
+                "SELECT doc_id FROM documents WHERE starts_with(doc_id, ?) LIMIT 2", [key]
+            ).fetchall()
+            if len(rows) == 1:
+                return str(rows[0][0])
+        return None
+
+    def get_document(self, doc_id: str) -> Document | None:
+        row = self.con.execute(
+            "SELECT doc_id, text, title, url, publisher, author, published, date_source, language, "
+            "source_kind, source, user_id, meta, collected_at, dup_group FROM documents WHERE doc_id = ?",
+            [doc_id],
+        ).fetchone()
+        if row is None:
+            return None
+        meta = json.loads(row[12]) if row[12] else {}
+        return Document(
+            doc_id=row[0], text=row[1], title=row[2], url=row[3], publisher=row[4], author=row[5],
+            published=row[6], date_source=row[7], language=row[8], source_kind=row[9],
+            source=row[10], user_id=row[11], meta=meta,
+            collected_at=row[13].replace(tzinfo=dt.UTC) if row[13] else None, dup_group=row[14],
+        )
+
+    def get_sentences(self, doc_id: str) -> list[Sentence]:
+        rows = self.con.execute(
+            "SELECT doc_id, idx, start_char, end_char, text, paragraph FROM sentences "
+            "WHERE doc_id = ? ORDER BY idx",
+            [doc_id],
+        ).fetchall()
+        return [Sentence(doc_id=r[0], idx=r[1], start=r[2], end=r[3], text=r[4], paragraph=r[5]) for r in rows]
+
+    def sentences_frame(
+        self,
+        *,
+        doc_id: str | None = None,
+        publisher: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        where, params = _filters(publisher=publisher, date_from=date_from, date_to=date_to)
+        if doc_id is not None:
+            where += (" AND " if where else "WHERE ") + "s.doc_id = ?"
+            params.append(doc_id)
+        sql = (
+            "SELECT s.doc_id, s.idx AS sentence_idx, s.start_char, s.end_char, s.paragraph, s.text, "
+            "d.published, d.publisher, d.dup_group FROM sentences s JOIN documents d USING (doc_id) "
+            f"{where} ORDER BY d.published NULLS LAST, s.doc_id, s.idx"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self.con.execute(sql, params).df()
+
+    def sentences_after(self, seq: int, batch: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        """Sentences with seq > `seq`, in batches: (seq, doc_id, idx, text, published, publisher)."""
+        cursor = self.con.execute(
+            "SELECT s.seq, s.doc_id, s.idx, s.text, d.published, d.publisher "
+            "FROM sentences s JOIN documents d USING (doc_id) WHERE s.seq > ? ORDER BY s.seq",
+            [seq],
+        )
+        while True:
+            rows = cursor.fetchmany(batch)
+            if not rows:
+                return
+            yield rows
+
+    def max_sentence_seq(self) -> int:
+        row = self.con.execute("SELECT coalesce(max(seq), 0) FROM sentences").fetchone()
+        return int(row[0]) if row else 0
+
+    def sentences_by_keys(self, keys: Sequence[tuple[str, int]]) -> pd.DataFrame:
+        """Sentence rows (with document metadata) for (doc_id, idx) pairs, in the given order."""
+        table = pa.table(
+            {
+                "doc_id": pa.array([k[0] for k in keys], pa.string()),
+                "idx": pa.array([k[1] for k in keys], pa.int32()),
+                "rank": pa.array(range(len(keys)), pa.int32()),
+            }
+        )
+        self.con.register("_keys", table)
+        try:
+            return self.con.execute(
+                "SELECT k.rank, s.doc_id, s.idx AS sentence_idx, s.text, d.title, d.published, "
+                "d.publisher, d.url FROM _keys k JOIN sentences s ON s.doc_id = k.doc_id AND s.idx = k.idx "
+                "JOIN documents d ON d.doc_id = s.doc_id ORDER BY k.rank"
+            ).df()
+        finally:
+            self.con.unregister("_keys")
+
+    def summary(self) -> dict[str, Any]:
+        """Counts and ranges that describe the library."""
+        row = self.con.execute(
+            "SELECT count(*), count(DISTINCT dup_group), min(published), max(published), "
+            "count(DISTINCT publisher) FROM documents"
+        ).fetchone()
+        assert row is not None
+        groups = self.con.execute(
+            "SELECT count(*) FROM (SELECT dup_group FROM documents GROUP BY dup_group HAVING count(*) > 1)"
+        ).fetchone()
+        return {
+            "store": self.path,
+            "schema_version": self.schema_version,
+            "documents": int(row[0]),
+            "sentences": self.count("sentences"),
+            "stories": int(row[1]),
+            "duplicate_groups": int(groups[0]) if groups else 0,
+            "date_from": row[2],
+            "date_to": row[3],
+            "publishers": int(row[4]),
+            "events": self.count("events"),
+        }
+
+
+def _filters(
+    *, publisher: str | None, date_from: dt.date | None, date_to: dt.date | None
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if publisher:
+        clauses.append("d.publisher = ?")
+        params.append(publisher)
+    if date_from:
+        clauses.append("d.published >= ?")
+        params.append(date_from)
+    if date_to:
+        clauses.append("d.published <= ?")
+        params.append(date_to)
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _naive_utc(value: dt.datetime | None) -> dt.datetime:
+    if value is None:
+        return _now()
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
