@@ -12,6 +12,7 @@ import shutil
 import tarfile
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from _common import figure, shared_data_dir, skip
@@ -20,6 +21,18 @@ import dyadwatch
 
 DOCUMENTS = 6000
 WORDS_PER_DOC = 600
+
+
+def _paragraphs(text: str) -> Iterator[str]:
+    """Lines of a speech; one longer than half a document is cut at its sentence ends."""
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if len(line.split()) <= WORDS_PER_DOC // 2:
+            yield line
+        else:
+            yield from re.split(r"(?<=[.!?])\s+(?=[A-Z])", line)
 
 
 def build_corpus(folder: Path, n_docs: int = DOCUMENTS) -> int:
@@ -36,7 +49,7 @@ def build_corpus(folder: Path, n_docs: int = DOCUMENTS) -> int:
             if handle is None:
                 continue
             text = handle.read().decode("utf-8", errors="replace")
-            paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n(?=\s{2,})", text) if p.strip()]
+            paragraphs = list(_paragraphs(text))
             chunk: list[str] = []
             words = 0
             piece = 0

@@ -75,12 +75,26 @@ class Errors:
     E213 = "Row {line}: the '{column}' value is empty. Each row needs text, or re-run with --on-error skip."
     E214 = "Unknown file type '{detail}'. Supported: .txt .md .html .htm .pdf .jsonl .csv .xml/.rss/.atom, folders, globs, URLs and URL lists."
     E215 = "The CSV cannot be parsed ({detail}). Check its delimiter and quoting."
+    E216 = (
+        "Line {line} is not an http(s) address ('{detail}'). A URL list holds one address "
+        "per line ('#' starts a comment); fix the line, or re-run with --on-error skip."
+    )
+    E217 = (
+        "Row {line} has {found} fields but the header has {expected}. Quote the values that "
+        "hold the delimiter, or re-run with --on-error skip."
+    )
 
     # fetching
     E221 = "HTTP {status} from the server. Check the address, or try later; re-run with --on-error skip to go on without it."
     E222 = "The request timed out after {retries} tries ({detail}). The server is slow or unreachable: try later, or raise --timeout."
     E223 = "The connection failed after {retries} tries ({detail}). Check the address and the network."
     E224 = "The response is not a page dyadwatch can read (content type '{detail}')."
+
+    # search
+    E230 = (
+        "The search query cannot be parsed ({detail}). Close quotes and parentheses, put "
+        "a word on each side of AND / OR, and put words holding ':' in quotes."
+    )
 
     # actor dictionaries
     E301 = "{detail}. Fix the syntax of the dictionary file."
@@ -94,6 +108,17 @@ class Errors:
     # coding and evaluation
     E401 = "Gold file line {line}: {detail}. Each line needs 'text' and 'events' (see DESIGN.md)."
     E402 = "Unknown CAMEO code '{code}'. Use a code from the CAMEO codebook (strings, with leading zeros: '043')."
+    # E420-E429: the ontology (dyadwatch.coding.ontology)
+    E420 = (
+        "CAMEO code {value} is ambiguous once its leading zeros are lost: it may be {candidates}. "
+        "Read the column as text (dtype=str), or name the GDELT field it came from: "
+        "kind='root' (EventRootCode), 'base' (EventBaseCode) or 'code' (EventCode)."
+    )
+    E421 = "{name} must be one of {allowed}. Got {found!r} instead."
+    E422 = "Unknown PLOVER event type '{found}'. Use one of: {allowed}."
+    E423 = "PLOVER {event_type} has no mode '{found}'. Use one of: {allowed}; or pass mode=None for the type alone."
+    E424 = "Unknown {scheme} country code '{code}'. {advice}"
+    E425 = "Unknown sector (agent type) code '{code}'. Use a CAMEO sector code such as GOV, MIL, REB, CVL or BUS."
 
     # event datasets
     E501 = "Line {line}: {detail}. The row does not match the {dataset} format; re-run with --on-error skip to go on."

@@ -23,9 +23,9 @@ def _doc(text: str, **fields: object) -> Document:
 
 
 def _add(store: Store, *docs: Document) -> None:
-    sentences = [s for d in docs for s in segment(d.doc_id, d.text)]
+    spans = [[(s.start, s.end, s.paragraph) for s in segment(d.doc_id, d.text)] for d in docs]
     with store.transaction():
-        store.add_documents(list(docs), sentences, [None] * len(docs))
+        store.add_documents(list(docs), spans, [None] * len(docs))
 
 
 def test_new_store_has_current_schema(store: Store, store_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_adding_a_stored_document_again_is_refused_by_the_key(store: Store) -> N
 def test_transaction_rolls_back_on_error(store: Store) -> None:
     _add(store, _doc("First brief about the CSTO exercises in Tajikistan."))
     with pytest.raises(RuntimeError), store.transaction():
-        store.add_documents([_doc("Second brief, never committed.")], [], [None])
+        store.add_documents([_doc("Second brief, never committed.")], [[]], [None])
         raise RuntimeError("boom")
     assert store.count("documents") == 1
 
@@ -141,6 +141,8 @@ def test_store_locked_by_another_process(store_path: Path) -> None:
         assert holder.stdin is not None
         holder.stdin.close()
         holder.wait(timeout=30)
+        if holder.stdout is not None:
+            holder.stdout.close()
 
 
 def test_kill_in_the_middle_of_a_batch_leaves_store_as_before(store_path: Path) -> None:
@@ -155,7 +157,7 @@ def test_kill_in_the_middle_of_a_batch_leaves_store_as_before(store_path: Path) 
         s = Store({str(store_path)!r})
         docs = [Document.from_text(f"Brief number {{i}} about Termez.") for i in range(300)]
         with s.transaction():
-            s.add_documents(docs[:150], [], [None] * 150)
+            s.add_documents(docs[:150], [[]] * 150, [None] * 150)
             os.kill(os.getpid(), signal.SIGKILL)
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)

@@ -23,10 +23,9 @@ def demo(
     console.print(f"  publishers        {s['publishers']}")
     console.print(f"  date range        {s['date_from']} .. {s['date_to']}")
     console.print(f"  store             {result.store}")
-    console.print(
-        f"Explore it: dyadwatch library --store {result.store}   "
-        f"dyadwatch search 'ISIS-K' --store {result.store}"
-    )
+    console.print("Explore it:", highlight=False)
+    console.print(f"  dyadwatch library --store {result.store}", highlight=False, soft_wrap=True)
+    console.print(f"  dyadwatch search 'ISIS-K' --store {result.store}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,19 +13,33 @@ from dyadwatch.cli._common import StoreOption, console, parse_day
 app = typer.Typer(help="List the library's documents, or show one with its sentences.")
 
 
+PublisherOption = Annotated[str | None, typer.Option(help="Only this publisher.")]
+FromOption = Annotated[str | None, typer.Option("--from", help="Published on or after (YYYY-MM-DD).")]
+ToOption = Annotated[str | None, typer.Option("--to", help="Published on or before (YYYY-MM-DD).")]
+LimitOption = Annotated[int, typer.Option(help="At most this many rows.")]
+
+
 @app.callback(invoke_without_command=True)
-def _default(ctx: typer.Context, store: StoreOption = None) -> None:
+def _default(
+    ctx: typer.Context,
+    store: StoreOption = None,
+    publisher: PublisherOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    limit: LimitOption = 50,
+) -> None:
+    """Without a sub-command: the same as `dyadwatch library list`."""
     if ctx.invoked_subcommand is None:
-        list_documents(store=store)
+        list_documents(store=store, publisher=publisher, date_from=date_from, date_to=date_to, limit=limit)
 
 
 @app.command("list")
 def list_documents(
     store: StoreOption = None,
-    publisher: Annotated[str | None, typer.Option(help="Only this publisher.")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="Published on or after (YYYY-MM-DD).")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Published on or before (YYYY-MM-DD).")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+    publisher: PublisherOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    limit: LimitOption = 50,
 ) -> None:
     """The documents, oldest first: id, date, publisher, title, sentences, duplicate group."""
     with dyadwatch.open(store, read_only=True) as lib:

@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 TEXT_WINDOW = 1000  # how far into a text to look for its date (datelines come first)
 _MAX_SLOW_TRIES = 2  # dateparser calls allowed per text, for month words we don't know
+# Month words we don't know are tried in these languages only: with no list, dateparser
+# loads every one of its ~200 locales first (seconds), for a rare fallback.
+_DATEPARSER_LANGUAGES = ["en", "fr", "es", "de", "ru", "pt", "it", "tr"]
 _MIN_YEAR = 1900
 
 # Month names and abbreviations in the languages most political news arrives in. A word
@@ -194,7 +197,7 @@ def _make_date(year: int, month: int, day: int) -> dt.date | None:
 def _plausible(day: dt.date) -> dt.date | None:
     # a publication date is not far in the past, nor after tomorrow
     latest = dt.date.today() + dt.timedelta(days=1)
-    return day if _MIN_YEAR <= day.year and day <= latest else None
+    return day if day.year >= _MIN_YEAR and day <= latest else None
 
 
 @lru_cache(maxsize=4096)
@@ -204,9 +207,9 @@ def _slow_parse(value: str, metadata: bool) -> dt.date | None:
     settings = _DATEPARSER_METADATA_SETTINGS if metadata else _DATEPARSER_SETTINGS
     with warnings.catch_warnings():
         # dateparser's own deprecations are not ours to act on
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="dateparser")
         try:
-            parsed = dateparser.parse(value, settings=settings)
+            parsed = dateparser.parse(value, settings=settings, languages=_DATEPARSER_LANGUAGES)
         except (ValueError, OverflowError, TypeError) as exc:  # its errors on odd strings
             logger.debug("dateparser could not read %r: %s", value, exc)
             return None

@@ -9,26 +9,32 @@ is already stored is not stored again: re-running an ingest adds nothing.
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from dyadwatch.errors import ConfigError, DyadwatchError, Errors, SourceError
-from dyadwatch.library.dedup import DuplicateIndex, signature, to_bytes
+from dyadwatch.library.dedup import DuplicateIndex, from_bytes, signature, to_bytes
 from dyadwatch.library.fetch import Fetcher
 from dyadwatch.library.language import detect_language
 from dyadwatch.library.readers import read
 from dyadwatch.library.segment import segment
 from dyadwatch.library.sources import SourceRef, expand, fingerprint
-from dyadwatch.records import Document, Sentence
+from dyadwatch.records import Document
 from dyadwatch.store import Store
 
 log = logging.getLogger(__name__)
 
 OnError = Literal["stop", "skip"]
+Span = tuple[int, int, int]  # a sentence's (start, end, paragraph) in its document
 
-__all__ = ["IngestReport", "Skipped", "ingest"]
+__all__ = ["IngestReport", "Prepared", "Skipped", "ingest", "prepare_source"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +76,7 @@ class _Pending:
     """Documents read but not yet committed, and the sources they complete."""
 
     docs: list[Document] = field(default_factory=list)
-    sentences: list[Sentence] = field(default_factory=list)
+    spans: list[list[Span]] = field(default_factory=list)
     signatures: list[bytes | None] = field(default_factory=list)
     sources: list[tuple[str, str, str, int]] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
@@ -83,7 +89,8 @@ def ingest(
     on_error: OnError = "stop",
     fetcher: Fetcher | None = None,
     batch_size: int = 500,
-    duplicate_threshold: float = 0.7,
+    duplicate_threshold: float = 0.5,
+    workers: int | None = None,
     progress: Callable[[str, int], None] | None = None,
 ) -> IngestReport:
     """Store the documents of ``sources`` (files, folders, globs, URLs, feeds, URL lists).
@@ -91,7 +98,9 @@ def ingest(
     ``on_error="stop"`` (the default) commits what was read before the first bad source,
     stores nothing of that source and raises its error; ``"skip"`` goes on and lists
     what it left out in the report. ``progress(location, documents_so_far)`` is called
-    after each source.
+    after each source. Local files are read, segmented and signed in ``workers``
+    processes (default: one per core for large batches); remote sources are fetched in
+    this process, so that the per-host rate limit holds.
     """
     if on_error not in ("stop", "skip"):
         raise ConfigError(Errors.E701, detail=f"on_error must be 'stop' or 'skip'. Got {on_error!r} instead")
@@ -107,37 +116,34 @@ def ingest(
     report.run_id = store.start_run("ingest", {"sources": [r.location for r in refs], "on_error": on_error})
 
     seen_fingerprints = store.known_fingerprints()
+    todo: list[tuple[SourceRef, str | None]] = []
+    for ref in refs:
+        report.sources += 1
+        fp = fingerprint(ref.location) if _is_local(ref) else None
+        if fp is not None and fp in seen_fingerprints:
+            report.sources_unchanged += 1
+            continue
+        if fp is not None:
+            seen_fingerprints.add(fp)  # the same file named twice is read once
+        todo.append((ref, fp))
+    if progress and report.sources_unchanged:
+        progress(f"{report.sources_unchanged} unchanged sources", 0)
+
     dup_index = _load_duplicate_index(store, duplicate_threshold)
-    own_fetcher = fetcher is None and any(r.kind in {"url", "feed", "urllist"} for r in refs)
+    own_fetcher = fetcher is None and any(not _is_local(ref) for ref, _ in todo)
     if own_fetcher:
         fetcher = Fetcher()
     pending = _Pending()
     try:
-        for ref in refs:
-            report.sources += 1
-            fp = fingerprint(ref.location) if ref.kind not in {"url", "feed", "urllist"} or _is_file(ref) else None
-            if fp is not None and fp in seen_fingerprints:
-                report.sources_unchanged += 1
-                if progress:
-                    progress(ref.location, report.documents_added)
-                continue
-            try:
-                docs, problems = _read_source(ref, fetcher)
-            except DyadwatchError as exc:
+        for (ref, fp), prepared in zip(todo, _prepare_all(todo, fetcher, workers), strict=True):
+            if prepared.problems:
                 if on_error == "stop":
                     _commit(store, pending, report)
-                    raise
-                report.skipped.append(_skipped(exc, ref.location))
-                continue
-            if problems:
-                if on_error == "stop":
-                    _commit(store, pending, report)
-                    raise problems[0]
-                report.skipped.extend(_skipped(p, ref.location) for p in problems)
-            added = _prepare(store, docs, pending, dup_index, report)
+                    raise prepared.problems[0]
+                report.skipped.extend(_skipped(p, ref.location) for p in prepared.problems)
+            added = _admit(prepared, pending, dup_index, report)
             if fp is not None:
                 pending.sources.append((fp, ref.location, ref.kind, added))
-                seen_fingerprints.add(fp)
             if len(pending.docs) >= batch_size:
                 _commit(store, pending, report)
             if progress:
@@ -152,48 +158,112 @@ def ingest(
     return report
 
 
-def _is_file(ref: SourceRef) -> bool:
+@dataclass(slots=True)
+class Prepared:
+    """One source read and made ready to store: documents with their sentences and
+    signatures, and the problems met. Built in a worker process; pickles."""
+
+    docs: list[Document] = field(default_factory=list)
+    spans: list[list[Span]] = field(default_factory=list)
+    signatures: list[bytes] = field(default_factory=list)
+    problems: list[DyadwatchError] = field(default_factory=list)
+
+
+def prepare_source(ref: SourceRef, fetcher: Fetcher | None = None) -> Prepared:
+    """Read a source, detect each document's language, segment it and sign it.
+
+    Every failure becomes a problem of the source (never an exception), so that a
+    worker process always hands back an answer.
+    """
+    out = Prepared()
+    try:
+        for item in read(ref, fetcher=fetcher):
+            if isinstance(item, DyadwatchError):
+                out.problems.append(item)
+                continue
+            doc = item if item.language is not None else item.with_(language=detect_language(item.text))
+            out.docs.append(doc)
+            out.spans.append([(s.start, s.end, s.paragraph) for s in segment(doc.doc_id, doc.text)])
+            out.signatures.append(to_bytes(signature(doc.text)))
+    except DyadwatchError as exc:
+        return Prepared(problems=[exc])
+    except Exception as exc:  # a reader's bug or a library's surprise: still the source's problem
+        log.exception("unexpected error reading %s", ref.location)
+        return Prepared(problems=[SourceError(Errors.E201, where=ref.location, detail=f"{type(exc).__name__}: {exc}")])
+    if not out.docs and not out.problems:
+        out.problems.append(SourceError(Errors.E202, where=ref.location))
+    return out
+
+
+# Below this many local sources a process pool costs more than it saves.
+_POOL_MIN_SOURCES = 64
+_WINDOW = 256
+_CHUNK = 16
+
+
+def _prepare_all(
+    todo: Sequence[tuple[SourceRef, str | None]], fetcher: Fetcher | None, workers: int | None
+) -> Iterator[Prepared]:
+    """Prepared sources in the order of ``todo``: local files in a process pool, remote
+    sources here. At most a window of sources is in flight, so memory stays bounded."""
+    local = sum(1 for ref, _ in todo if _is_local(ref))
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if local >= _POOL_MIN_SOURCES else 1
+    if workers <= 1:
+        for ref, _ in todo:
+            yield prepare_source(ref, fetcher)
+        return
+    # forkserver: never fork a process that holds a DuckDB connection and its threads
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+
+        def submit(start: int) -> tuple[list[SourceRef], list[list[int]], list[Future[list[Prepared]]]]:
+            window = [ref for ref, _ in todo[start : start + _WINDOW]]
+            local = [i for i, ref in enumerate(window) if _is_local(ref)]
+            # a task is a chunk of files: one round trip for several small sources
+            chunks = [local[i : i + _CHUNK] for i in range(0, len(local), _CHUNK)]
+            return window, chunks, [pool.submit(_prepare_chunk, [window[i] for i in c]) for c in chunks]
+
+        starts = iter(range(0, len(todo), _WINDOW))
+        in_flight = deque(submit(start) for start in itertools.islice(starts, 2))
+        while in_flight:
+            window, chunks, futures = in_flight.popleft()
+            following = next(starts, None)
+            if following is not None:  # keep the workers busy while this window is admitted
+                in_flight.append(submit(following))
+            ready: dict[int, Prepared] = {}
+            for chunk, future in zip(chunks, futures, strict=True):
+                ready.update(zip(chunk, future.result(), strict=True))
+            for i, ref in enumerate(window):
+                yield ready.pop(i) if i in ready else prepare_source(ref, fetcher)
+
+
+def _prepare_chunk(refs: Sequence[SourceRef]) -> list[Prepared]:
+    return [prepare_source(ref) for ref in refs]
+
+
+def _is_local(ref: SourceRef) -> bool:
     return not ref.location.startswith(("http://", "https://"))
 
 
-def _read_source(ref: SourceRef, fetcher: Fetcher | None) -> tuple[list[Document], list[DyadwatchError]]:
-    docs: list[Document] = []
-    problems: list[DyadwatchError] = []
-    for item in read(ref, fetcher=fetcher):
-        if isinstance(item, DyadwatchError):
-            problems.append(item)
-        else:
-            docs.append(item)
-    if not docs and not problems:
-        problems.append(SourceError(Errors.E202, where=ref.location))
-    return docs, problems
+def _admit(prepared: Prepared, pending: _Pending, dup_index: DuplicateIndex, report: IngestReport) -> int:
+    """Group the new documents of one source with their near-duplicates and queue them.
 
-
-def _prepare(
-    store: Store,
-    docs: Sequence[Document],
-    pending: _Pending,
-    dup_index: DuplicateIndex,
-    report: IngestReport,
-) -> int:
-    """Segment, sign and group the new documents of one source; return how many are new."""
-    existing = store.existing_doc_ids(d.doc_id for d in docs)
+    The duplicate index holds every stored document, so it answers "already stored?"
+    without a query; the primary key stays the last guard. Returns how many are new.
+    """
     added = 0
-    for doc in docs:
-        if doc.doc_id in existing or doc.doc_id in pending.ids:
+    for doc, spans, blob in zip(prepared.docs, prepared.spans, prepared.signatures, strict=True):
+        if doc.doc_id in dup_index or doc.doc_id in pending.ids:
             report.documents_existing += 1
             continue
-        if doc.language is None:
-            doc = doc.with_(language=detect_language(doc.text))
-        sig = signature(doc.text)
-        group = dup_index.assign(doc.doc_id, sig)
+        group = dup_index.assign(doc.doc_id, from_bytes(blob))
         if group != doc.doc_id:
             report.duplicates_grouped += 1
-        doc = doc.with_(dup_group=group)
-        pending.docs.append(doc)
+        pending.docs.append(doc.with_(dup_group=group))
         pending.ids.add(doc.doc_id)
-        pending.signatures.append(to_bytes(sig))
-        pending.sentences.extend(segment(doc.doc_id, doc.text))
+        pending.signatures.append(blob)
+        pending.spans.append(spans)
         added += 1
     return added
 
@@ -202,21 +272,18 @@ def _commit(store: Store, pending: _Pending, report: IngestReport) -> None:
     if not pending.docs and not pending.sources:
         return
     with store.transaction():
-        store.add_documents(pending.docs, pending.sentences, pending.signatures, run_id=report.run_id)
-        for fp, location, kind, n in pending.sources:
-            store.record_source(fp, location, kind, n, run_id=report.run_id)
+        store.add_documents(pending.docs, pending.spans, pending.signatures, run_id=report.run_id)
+        store.record_sources(pending.sources, run_id=report.run_id)
     report.documents_added += len(pending.docs)
-    report.sentences_added += len(pending.sentences)
+    report.sentences_added += sum(len(spans) for spans in pending.spans)
     pending.docs.clear()
-    pending.sentences.clear()
+    pending.spans.clear()
     pending.signatures.clear()
     pending.sources.clear()
     pending.ids.clear()
 
 
 def _load_duplicate_index(store: Store, threshold: float) -> DuplicateIndex:
-    from dyadwatch.library.dedup import from_bytes
-
     index = DuplicateIndex(threshold=threshold)
     for doc_id, group, blob in store.duplicate_signatures():
         if blob is not None:

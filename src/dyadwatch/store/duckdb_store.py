@@ -14,7 +14,7 @@ import logging
 import os
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -165,10 +165,8 @@ class Store:
             raise StoreError(Errors.E104, where=self.path, detail=str(exc).splitlines()[0]) from exc
 
     def close(self) -> None:
-        try:
+        with suppress(duckdb.Error):  # closing twice is harmless
             self.con.close()
-        except duckdb.Error:  # closing twice is harmless
-            pass
 
     def __enter__(self) -> Store:
         return self
@@ -219,20 +217,30 @@ class Store:
                 "SELECT d.doc_id FROM documents d JOIN _ids USING (doc_id)"
             ).fetchall()
         finally:
-            self.con.unregister("_ids")
+            _unregister(self.con, "_ids")
         return {r[0] for r in rows}
 
     def add_documents(
         self,
         docs: Sequence[Document],
-        sentences: Sequence[Sentence],
+        spans: Sequence[Sequence[tuple[int, int, int]]],
         signatures: Sequence[bytes | None],
         *,
         run_id: str | None = None,
     ) -> None:
-        """Insert new documents with their sentences (call inside a transaction)."""
+        """Insert new documents with their sentences, in one transaction.
+
+        ``spans[i]`` holds the sentences of ``docs[i]`` as (start, end, paragraph)
+        character offsets; a sentence's text is ``doc.text[start:end]``. Passing offsets
+        rather than records keeps the hand-over from worker processes cheap.
+        """
         if not docs:
             return
+        if len(spans) != len(docs) or len(signatures) != len(docs):
+            raise ValueError(
+                f"docs, spans and signatures must have the same length. Got {len(docs)}, "
+                f"{len(spans)} and {len(signatures)} instead."
+            )
         doc_table = pa.table(
             {
                 "doc_id": [d.doc_id for d in docs],
@@ -256,14 +264,24 @@ class Store:
                 "run_id": [run_id] * len(docs),
             }
         )
+        sent_doc, sent_idx, sent_start, sent_end, sent_par, sent_text = [], [], [], [], [], []
+        for doc, doc_spans in zip(docs, spans, strict=True):
+            text = doc.text
+            for idx, (start, end, paragraph) in enumerate(doc_spans):
+                sent_doc.append(doc.doc_id)
+                sent_idx.append(idx)
+                sent_start.append(start)
+                sent_end.append(end)
+                sent_par.append(paragraph)
+                sent_text.append(text[start:end])
         sent_table = pa.table(
             {
-                "doc_id": pa.array([s.doc_id for s in sentences], pa.string()),
-                "idx": pa.array([s.idx for s in sentences], pa.int32()),
-                "start_char": pa.array([s.start for s in sentences], pa.int32()),
-                "end_char": pa.array([s.end for s in sentences], pa.int32()),
-                "paragraph": pa.array([s.paragraph for s in sentences], pa.int32()),
-                "text": pa.array([s.text for s in sentences], pa.string()),
+                "doc_id": pa.array(sent_doc, pa.string()),
+                "idx": pa.array(sent_idx, pa.int32()),
+                "start_char": pa.array(sent_start, pa.int32()),
+                "end_char": pa.array(sent_end, pa.int32()),
+                "paragraph": pa.array(sent_par, pa.int32()),
+                "text": pa.array(sent_text, pa.string()),
             }
         )
         with self.transaction() as con:
@@ -277,22 +295,34 @@ class Store:
                 )
                 con.execute(
                     "INSERT INTO sentences (doc_id, idx, start_char, end_char, paragraph, text) "
-                    "SELECT doc_id, idx, start_char, end_char, paragraph, text FROM _sents "
-                    "ORDER BY doc_id, idx"
+                    "SELECT doc_id, idx, start_char, end_char, paragraph, text FROM _sents"
                 )
             finally:
-                con.unregister("_docs")
-                con.unregister("_sents")
+                _unregister(con, "_docs")
+                _unregister(con, "_sents")
 
-    def record_source(
-        self, fingerprint: str, location: str, kind: str, documents: int, *, run_id: str | None = None
-    ) -> None:
-        """Remember a fully stored source so that a re-ingest can skip it unread."""
+    def record_sources(self, sources: Sequence[tuple[str, str, str, int]], *, run_id: str | None = None) -> None:
+        """Remember fully stored sources, (fingerprint, location, kind, documents), so that
+        a re-ingest can skip them unread."""
+        if not sources:
+            return
+        now = _now()
+        table = pa.table(
+            {
+                "fingerprint": [s[0] for s in sources],
+                "location": [s[1] for s in sources],
+                "kind": [s[2] for s in sources],
+                "documents": pa.array([s[3] for s in sources], pa.int32()),
+                "ingested_at": pa.array([now] * len(sources), pa.timestamp("us")),
+                "run_id": [run_id] * len(sources),
+            }
+        )
         with self.transaction() as con:
-            con.execute(
-                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)",
-                [fingerprint, location, kind, documents, _now(), run_id],
-            )
+            con.register("_sources", table)
+            try:
+                con.execute("INSERT OR REPLACE INTO sources SELECT * FROM _sources")
+            finally:
+                _unregister(con, "_sources")
 
     def duplicate_signatures(self) -> Iterator[tuple[str, str, bytes | None]]:
         """(doc_id, dup_group, minhash) of every document, oldest first."""
@@ -430,7 +460,7 @@ class Store:
                 "JOIN documents d ON d.doc_id = s.doc_id ORDER BY k.rank"
             ).df()
         finally:
-            self.con.unregister("_keys")
+            _unregister(self.con, "_keys")
 
     def summary(self) -> dict[str, Any]:
         """Counts and ranges that describe the library."""
@@ -471,6 +501,14 @@ def _filters(
         clauses.append("d.published <= ?")
         params.append(date_to)
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered view; in an aborted transaction DuckDB refuses, and the rollback drops it."""
+    try:
+        con.unregister(name)
+    except duckdb.Error:
+        log.debug("could not unregister %s in an aborted transaction", name)
 
 
 def _now() -> dt.datetime:

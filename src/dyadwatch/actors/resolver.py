@@ -1,0 +1,588 @@
+"""From text to actors: tag a sentence's actor mentions and resolve each on the event's date.
+
+Tagging runs an Aho-Corasick automaton of every alias over a folded copy of the sentence (lower
+case, no diacritics, punctuation as spaces, same offsets), keeps whole-word matches, prefers the
+longest, then joins adjacent matches into compound mentions ("Russian Foreign Minister Sergey
+Lavrov": a state, an agent, a person). Each part is resolved on the date through its entry's
+dated roles; the sentence's other mentions settle an alias that several entries share; what no
+entry matches is reported, not guessed. Every result carries the reason: which alias, which
+entry, which dated role, and where the date came from.
+
+>>> from dyadwatch.actors import ActorDictionary
+>>> resolver = ActorDictionary.load().resolver()
+>>> [(m.text, m.country, m.sector) for m in resolver.tag("Kabul rejected the claim.", "2022-01-05")]
+[('Kabul', 'AFG', 'GOV')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import ahocorasick
+
+from dyadwatch.actors._text import alias_key, fold, fold_case_kept
+from dyadwatch.actors.dictionary import AliasEntry, parse_date
+from dyadwatch.records import Actor, Mention, Role, Sentence
+
+if TYPE_CHECKING:
+    from dyadwatch.actors.dictionary import ActorDictionary
+
+__all__ = ["Resolution", "Resolver"]
+
+# Words before a capital that make it a place ("talks in Moscow"), not a speaker ("Moscow said").
+_LOCATIVE = frozenset(["in", "at", "from", "to", "near", "into", "outside", "around", "via", "across", "inside", "toward", "towards"])
+# Words after a capital that make it its government ("Moscow said", "Kabul's position"); a
+# capital before anything else is left at the country ("the Doha agreement", "Moscow and Kabul").
+_SPEAKING = frozenset({
+    "s", "said", "says", "say", "saying", "told", "tells", "announced", "announces", "accused",
+    "accuses", "rejected", "rejects", "denied", "denies", "warned", "warns", "urged", "urges",
+    "welcomed", "welcomes", "condemned", "condemns", "called", "calls", "insisted", "insists",
+    "hopes", "hoped", "wants", "wanted", "demanded", "demands", "refused", "refuses", "agreed",
+    "agrees", "signed", "signs", "recognised", "recognized", "recognises", "recognizes",
+    "protested", "protests", "threatened", "threatens", "offered", "offers", "sent", "sends",
+    "pledged", "pledges", "promised", "promises", "responded", "responds", "criticised",
+    "criticized", "criticises", "criticizes", "blamed", "blames", "expelled", "expels", "summoned",
+    "summons", "approved", "approves", "declined", "declines", "claimed", "claims", "ordered",
+    "orders", "decided", "decides", "asked", "asks", "supports", "supported", "opposes", "opposed",
+    "backed", "backs", "will", "would", "has", "had", "is", "was", "does", "did", "cannot", "could",
+    "should", "may", "might", "must", "plans", "planned", "sees", "saw", "believes", "believed",
+    "considers", "considered", "fears", "feared", "views", "viewed"
+})
+# Prefixes that negate or displace the actor: "anti-Taliban", "pro-Russian", "ex-president".
+_PREFIX = re.compile(r"(?:^|[\s(])(anti|pro|non|post|pre)[-\u2010\u2011]$", re.IGNORECASE)
+_FORMER = re.compile(r"(?:\b(?:former|ex|erstwhile|ousted|deposed|exiled)[\s-]+)$", re.IGNORECASE)
+# Gaps that join two matches into one compound mention.
+_JOIN = re.compile(r"\s*(?:['\u2019]s)?\s*|\s*[-\u2010\u2011]\s*|[-\u2010\u2011]led\s+")
+_JOIN_OF = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
+# A name after a title that the dictionary does not know: "Foreign Minister Igor Ivanov".
+_NAME_AFTER = re.compile(r"\s+((?:[A-Z][\w'\u2019.-]*\s?){1,3})")
+# Capitalised words after a title that are not a name ("officials Monday", "troops In ...").
+_NOT_NAMES = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "The", "A", "An", "In", "On", "At", "And", "But", "Of", "For", "To", "From", "With", "By", "As", "After", "Before", "During", "Since"])
+_CAPITALISED = re.compile(r"\b[A-Z][\w'\u2019-]*(?:\s+(?:al-|bin\s+|ul-)?[A-Z][\w'\u2019-]*)*")
+
+_ENTITY_RANK = {"person": 0, "group": 1, "body": 2, "party": 2, "igo": 3, "forum": 3, "ngo": 3, "media": 4, "business": 4}
+_STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PRM"})
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a name means on a date: the entry, its dated role, the codes and the reason."""
+
+    name: str
+    actor: Actor | None
+    role: Role | None
+    country: str | None
+    sector: str | None
+    code: str | None
+    date: dt.date
+    date_source: str  # "event", "document" or "today"
+    reason: str
+    confidence: float = 1.0
+    candidates: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()
+    start: int | None = None
+    end: int | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.country is not None or self.actor is not None
+
+    @property
+    def actor_id(self) -> str | None:
+        return self.actor.actor_id if self.actor else None
+
+
+@dataclass(slots=True)
+class _Part:
+    """One alias match in a sentence, resolved on the date (or left ambiguous)."""
+
+    start: int
+    end: int
+    key: str
+    entries: tuple[AliasEntry, ...]
+    alias: AliasEntry | None = None
+    actor: Actor | None = None
+    role: Role | None = None
+    country: str | None = None
+    sector: str | None = None
+    kind: str = ""  # agent, state, entity, ambiguous
+    note: str = ""
+
+
+# What a group of matches means before its context is looked at (see Resolver._core).
+_Core = tuple[Actor | None, Role | None, str | None, str | None, str | None, tuple[str, ...], float,
+              tuple[str, ...], tuple[str, ...], str]
+
+
+@lru_cache(maxsize=4096)
+def _parse_day(value: str) -> dt.date:
+    return parse_date(value)
+
+
+class Resolver:
+    """Tags and resolves actor mentions with one :class:`ActorDictionary`.
+
+    ``fuzzy_threshold`` (0-100, rapidfuzz ratio) is the least similarity at which
+    :meth:`resolve` accepts a spelling that no alias matches exactly; below it the name is
+    reported as unknown.
+    """
+
+    def __init__(self, dictionary: ActorDictionary, *, fuzzy_threshold: float = 90.0) -> None:
+        self.dictionary = dictionary
+        self.fuzzy_threshold = fuzzy_threshold
+        self._keys: list[tuple[str, tuple[AliasEntry, ...], frozenset[str] | None]] = []
+        automaton = ahocorasick.Automaton()
+        case_forms = dictionary.case_forms
+        for index, (key, entries) in enumerate(sorted(dictionary.aliases.items())):
+            self._keys.append((key, entries, case_forms.get(key)))
+            # the collapsed key, and the folded spelling where punctuation left two spaces
+            # ("Kurdistan Workers' Party" folds to "kurdistan workers  party")
+            for form in {key, *(fold(e.text).strip() for e in entries)}:
+                if form == key or " ".join(form.split()) == key:
+                    padded = f" {form} "
+                    automaton.add_word(padded, (len(padded), index))
+        automaton.make_automaton()
+        self._automaton = automaton
+        self._roles: dict[tuple[str, dt.date], Role | None] = {}
+        self._cores: dict[tuple[str, dt.date, tuple[str, ...]], _Core] = {}
+        self._assigned: dict[tuple[int, dt.date], tuple[Actor, Role | None, str | None, str | None, str]] = {}
+        self._fuzzy_keys: list[str] | None = None
+
+    # ------------------------------------------------------------------ public API
+
+    def tag(self, sentence: str | Sentence, date: dt.date | str | None = None, *,
+            doc_date: dt.date | str | None = None, doc_id: str | None = None,
+            sentence_idx: int | None = None, unknown: bool = False) -> list[Mention]:
+        """The actor mentions of a sentence, resolved on the date.
+
+        ``date`` is the event's date; without it ``doc_date`` is used, and the reason says so.
+        With ``unknown`` the capitalised names that no entry matches are reported as mentions
+        without an actor (reason "unknown"), never guessed.
+
+        >>> from dyadwatch.actors import ActorDictionary
+        >>> r = ActorDictionary.load().resolver()
+        >>> [(m.text, m.country, m.sector) for m in r.tag("Lavrov met Muttaqi.", "2021-10-20")]
+        [('Lavrov', 'RUS', 'GOV'), ('Muttaqi', 'AFG', 'GOV')]
+        """
+        if isinstance(sentence, Sentence):
+            text = sentence.text
+            doc_id = sentence.doc_id if doc_id is None else doc_id
+            sentence_idx = sentence.idx if sentence_idx is None else sentence_idx
+        else:
+            text = sentence
+        day, source = self._day(date, doc_date)
+        mentions = [
+            Mention(doc_id=doc_id or "", sentence_idx=sentence_idx or 0, start=r.start or 0,
+                    end=r.end or 0, text=text[r.start:r.end], actor_id=r.actor_id, country=r.country,
+                    sector=r.sector, reason=r.reason, confidence=r.confidence)
+            for r in self._analyse(text, day, source)
+        ]
+        if unknown:
+            mentions.extend(self._unknown(text, mentions, doc_id or "", sentence_idx or 0))
+            mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def spans(self, text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+        """Dictionary tagging alone: each alias match (start, end, candidate entry ids), whole
+        words, longest first, without dates, compounds or reasons.
+
+        >>> from dyadwatch.actors import ActorDictionary
+        >>> ActorDictionary.load().resolver().spans("Lavrov met the Taliban.")
+        [(0, 6, ('sergey-lavrov',)), (15, 22, ('taliban',))]
+        """
+        return [(p.start, p.end, tuple(dict.fromkeys(e.actor_id for e in p.entries))) for p in self._hits(text)]
+
+    def resolutions(self, text: str, date: dt.date | str | None = None, *,
+                    doc_date: dt.date | str | None = None) -> list[Resolution]:
+        """Like :meth:`tag`, but the full :class:`Resolution` of each mention (entry, role, code)."""
+        day, source = self._day(date, doc_date)
+        return self._analyse(text, day, source)
+
+    def resolve(self, name: str, date: dt.date | str | None = None, *, sentence: str | None = None,
+                doc_date: dt.date | str | None = None, start: int | None = None) -> Resolution:
+        """Resolve one name (a span), using its sentence as context where given.
+
+        Exact and compound matching first; then a fuzzy match against the names in the alias
+        table at ``fuzzy_threshold``; else an unresolved result that says nothing matched.
+        """
+        day, source = self._day(date, doc_date)
+        name = name.strip()
+        if sentence and name:
+            offset = start if start is not None and sentence[start:start + len(name)] == name else sentence.find(name)
+            if offset >= 0:
+                found = self._resolve_span(sentence, offset, offset + len(name), day, source)
+                if found is not None:
+                    return replace(found, name=name)
+        found = self._resolve_span(name, 0, len(name), day, source) if name else None
+        if found is not None:
+            return found
+        fuzzy = self._fuzzy(name, day, source, context=sentence)
+        if fuzzy is not None:
+            return fuzzy
+        return Resolution(name=name, actor=None, role=None, country=None, sector=None, code=None,
+                          date=day, date_source=source, confidence=0.0,
+                          reason=f"unknown: no dictionary entry matches '{name}'{self._date_note(day, source)}")
+
+    # ------------------------------------------------------------------ dates
+
+    @staticmethod
+    def _day(date: dt.date | str | None, doc_date: dt.date | str | None) -> tuple[dt.date, str]:
+        for value, source in ((date, "event"), (doc_date, "document")):
+            if value is None or value == "":
+                continue
+            if isinstance(value, dt.datetime):
+                return value.date(), source
+            if isinstance(value, dt.date):
+                return value, source
+            return _parse_day(str(value)), source
+        return dt.date.today(), "today"
+
+    @staticmethod
+    @lru_cache(maxsize=1024)
+    def _date_note(day: dt.date, source: str) -> str:
+        if source == "event":
+            return f"; date {day}"
+        if source == "document":
+            return f"; date {day} from document (the mention has no date of its own)"
+        return f"; no date given: roles as of today {day}"
+
+    def _role(self, actor: Actor, day: dt.date) -> Role | None:
+        key = (actor.actor_id, day)
+        try:
+            return self._roles[key]
+        except KeyError:
+            pass
+        role = next((r for r in actor.roles if r.covers(day)), None)
+        if len(self._roles) > 200_000:
+            self._roles.clear()
+        self._roles[key] = role
+        return role
+
+    # ------------------------------------------------------------------ matching
+
+    def _hits(self, text: str) -> list[_Part]:
+        folded = " " + fold(text) + " "
+        # (start, -end, index): sorting the plain tuples puts the longest match first at each start
+        found = [(end - length + 1, 1 - end, index) for end, (length, index) in self._automaton.iter(folded)]
+        if not found:
+            return []
+        found.sort()
+        parts: list[_Part] = []
+        last_end = -1
+        for start, negative_end, index in found:
+            if start < last_end:
+                continue
+            end = -negative_end
+            key, entries, forms = self._keys[index]
+            if forms is not None and " ".join(fold_case_kept(text[start:end]).split()) not in forms:
+                # a case-sensitive alias ("US", "IS") seen in the wrong case ("us", "is"):
+                # keep its case-insensitive claimants, if any
+                entries = tuple(e for e in entries if not e.case_sensitive)
+                if not entries:
+                    continue
+            if start > 1 and text[start - 1] in "-\u2010\u2011" and _PREFIX.search(text[max(0, start - 6):start]):
+                continue  # "anti-Taliban", "pro-Russian": not the actor itself
+            parts.append(_Part(start=start, end=end, key=key, entries=entries))
+            last_end = end
+        return parts
+
+    def _resolve_parts(self, parts: list[_Part], day: dt.date) -> None:
+        """Resolve each match on the date; settle shared aliases by date, then by context."""
+        pending: list[_Part] = []
+        for part in parts:
+            entries = part.entries
+            if len(entries) > 1:
+                written = [e for e in entries if e.explicit]
+                entries = tuple(written) if written else entries
+                live = tuple(e for e in entries if self.dictionary.is_valid_on(e.actor_id, day))
+                entries = live or entries
+                if len({e.actor_id for e in entries}) > 1:
+                    holding = tuple(e for e in entries
+                                    if self._role(self.dictionary.actors[e.actor_id], day) is not None)
+                    entries = holding or entries
+            if len(entries) > 1 and len({e.actor_id for e in entries}) > 1:
+                part.entries = entries
+                pending.append(part)
+                continue
+            self._assign(part, entries[0], day)
+        if not pending:
+            return
+        context = {p.country for p in parts if p.kind in ("state", "entity") and p.country}
+        for part in pending:
+            chosen = [e for e in part.entries
+                      if self._country_of(self.dictionary.actors[e.actor_id], day) in context]
+            if len({e.actor_id for e in chosen}) == 1:
+                self._assign(part, chosen[0], day)
+                part.note = f"; chosen over {', '.join(sorted({e.actor_id for e in part.entries} - {chosen[0].actor_id}))} by the sentence's other actors"
+            else:
+                codes = {(self._country_of(self.dictionary.actors[e.actor_id], day),
+                          self._sector_of(self.dictionary.actors[e.actor_id], day)) for e in part.entries}
+                # "Haqqani", "Bush": the person is not decided, but if every candidate has the
+                # same codes on this date the codes are known all the same
+                part.kind = "agreed" if len(codes) == 1 else "ambiguous"
+                if part.kind == "agreed":
+                    part.country, part.sector = next(iter(codes))
+
+    def _country_of(self, actor: Actor, day: dt.date) -> str | None:
+        role = self._role(actor, day)
+        return role.country if role and role.country else actor.country
+
+    def _sector_of(self, actor: Actor, day: dt.date) -> str | None:
+        role = self._role(actor, day)
+        return role.sector if role else actor.sector
+
+    def _assign(self, part: _Part, alias: AliasEntry, day: dt.date) -> None:
+        key = (id(alias), day)  # alias entries live as long as the dictionary: identity is enough
+        found = self._assigned.get(key)
+        if found is None:
+            actor = self.dictionary.actors[alias.actor_id]
+            role = self._role(actor, day)
+            country = role.country if role and role.country else actor.country
+            sector = role.sector if role else actor.sector
+            kind = {"sector": "agent", "state": "state", "place": "state"}.get(actor.kind, "entity")
+            if kind == "agent":
+                country = None
+            if len(self._assigned) > 100_000:
+                self._assigned.clear()
+            found = self._assigned[key] = (actor, role, country, sector, kind)
+        part.alias = alias
+        part.actor, part.role, part.country, part.sector, part.kind = found
+
+    # ------------------------------------------------------------------ compounds
+
+    def _groups(self, text: str, parts: list[_Part]) -> list[list[_Part]]:
+        groups: list[list[_Part]] = []
+        for part in parts:
+            if groups and self._joins(text, groups[-1], part):
+                groups[-1].append(part)
+            else:
+                groups.append([part])
+        return groups
+
+    def _joins(self, text: str, group: list[_Part], part: _Part) -> bool:
+        last = group[-1]
+        if part.start - last.end > (8 if last.kind == "agent" else 5):
+            return False  # more than a space, "'s", "-" or " of the " apart
+        gap = text[last.end:part.start]
+        if not _JOIN.fullmatch(gap) and not (last.kind == "agent" and _JOIN_OF.fullmatch(gap)):
+            return False
+        if part.kind == "ambiguous" or any(p.kind == "ambiguous" for p in group):
+            return False
+        countries = {p.country for p in group if p.kind in ("state", "entity", "agreed") and p.country}
+        if part.kind in ("state", "entity", "agreed") and part.country and countries and part.country not in countries:
+            return False  # "US-Taliban talks", "Russian-Chinese exercises": two actors
+        if part.kind == "state" and any(p.kind == "state" for p in group):
+            return False
+        if part.kind == "agreed" or any(p.kind == "agreed" for p in group):
+            return part.kind != "agreed" or all(p.kind in ("agent", "state") for p in group)
+        if part.kind == "entity" and any(p.kind == "entity" for p in group):
+            # two named entities side by side join only when one is a person of the other
+            return part.actor is not None and part.actor.kind == "person" and \
+                all(p.actor is not None and p.actor.kind != "person" for p in group if p.kind == "entity")
+        return True
+
+    def _analyse(self, text: str, day: dt.date, source: str) -> list[Resolution]:
+        parts = self._hits(text)
+        if not parts:
+            return []
+        self._resolve_parts(parts, day)
+        return [self._combine(text, group, day, source) for group in self._groups(text, parts)]
+
+    def _combine(self, text: str, group: list[_Part], day: dt.date, source: str) -> Resolution:
+        """One mention from a group of adjacent matches: its codes, then what the context changes."""
+        start, end = group[0].start, group[-1].end
+        # the codes of a group depend on its words, its parts' entries and the date only, so
+        # they are kept: news repeats the same few actors, and this is the tagger's hot path
+        key: tuple[str, dt.date, tuple[str, ...]]
+        if len(group) == 1:
+            only = group[0]
+            key = (text[start:end], day, (only.alias.actor_id if only.alias else only.kind,))
+        else:
+            key = (text[start:end], day, tuple(p.alias.actor_id if p.alias else p.kind for p in group))
+        core = self._cores.get(key)
+        if core is None:
+            if len(self._cores) > 100_000:
+                self._cores.clear()
+            core = self._cores[key] = self._core(text, group)
+        actor, role, country, sector, code, core_notes, confidence, attributes, candidates, context = core
+        notes = list(core_notes)
+        if context:
+            if context == "capital":
+                before = text[max(0, start - 12):start].split()
+                after = fold(text[end:end + 16]).split()
+                if before and before[-1].lower() in _LOCATIVE:
+                    confidence = 0.6
+                    notes.insert(1, f"a capital after '{before[-1]}': the place, not the government")
+                elif after and after[0] in _SPEAKING:
+                    sector, code = "GOV", f"{country}GOV"
+                    notes.insert(1, f"a capital used for its government (before '{after[0]}')")
+                else:
+                    confidence = 0.8
+                    notes.insert(1, "a capital, neither speaking nor a place: the country")
+            elif (match := _NAME_AFTER.match(text, end)) is not None:
+                tail = match.group(1).rstrip(" .,'")
+                if tail.split()[0] not in _NOT_NAMES and alias_key(tail) not in self.dictionary.aliases:
+                    end = match.start(1) + len(tail)
+                    notes.append(f"unlisted name '{tail}' after the title")
+                    confidence = min(confidence, 0.6)
+        if sector in _STATE_SECTORS and start and _FORMER.search(text[max(0, start - 12):start]):
+            sector = "ELI"
+            code = (country or "") + "ELI" if country else None
+            notes.append("'former': out of office (ELI)")
+        return Resolution(
+            name=text[start:end], actor=actor, role=role, country=country, sector=sector, code=code,
+            date=day, date_source=source, reason="; ".join(notes) + self._date_note(day, source),
+            confidence=confidence, attributes=attributes, start=start, end=end, candidates=candidates,
+        )
+
+    def _core(self, text: str, group: list[_Part]) -> _Core:
+        """The codes of a group before context: (actor, role, country, sector, code, notes,
+        confidence, attributes, candidates, context), context naming what the caller must still check."""
+        start, end = group[0].start, group[-1].end
+        if group[0].kind == "ambiguous":
+            ids = tuple(sorted({e.actor_id for e in group[0].entries}))
+            note = (f"ambiguous: alias '{text[start:end]}' is claimed by {', '.join(ids)} and the "
+                    "date and sentence do not decide")
+            return None, None, None, None, None, (note,), 0.0, (), ids, ""
+        entities = sorted((p for p in group if p.kind == "entity"),
+                          key=lambda p: _ENTITY_RANK.get(p.actor.kind if p.actor else "", 9))
+        head = entities[0] if entities else None
+        states = [p for p in group if p.kind == "state"]
+        agents = [p for p in group if p.kind == "agent"]
+        agreed = [p for p in group if p.kind == "agreed"]
+        candidates: tuple[str, ...] = ()
+        notes = [self._describe(p, text) for p in group]
+        confidence = 1.0
+        attributes: tuple[str, ...] = ()
+        actor: Actor | None = None
+        role: Role | None = None
+        code: str | None = None
+        context = ""
+        if head is not None and head.actor is not None:
+            actor, role = head.actor, head.role
+            country, sector = head.country, head.sector
+            attributes = role.attributes if role else ()
+            if agents and head.actor.kind != "person":
+                agent = agents[0]
+                if head.actor.kind in ("igo", "forum"):
+                    if agent.sector not in ("GOV", "IGO"):
+                        sector = agent.sector
+                elif sector in (None, "GOV") and agent.sector is not None:
+                    sector = agent.sector
+                    notes.append(f"the {agent.sector} arm of {head.actor.actor_id} at this date")
+                elif sector in ("INS", "REB", "SEP") and agent.sector in ("MIL", "UAF"):
+                    notes.append(f"armed members of {head.actor.actor_id}, {sector} at this date")
+            if sector == head.sector:
+                code = self.dictionary.cameo.get(head.actor.actor_id)
+                if code and head.country != head.actor.country:
+                    code = None
+        elif agreed:
+            country, sector = agreed[0].country, agreed[0].sector
+            candidates = tuple(sorted({e.actor_id for e in agreed[0].entries}))
+            confidence = 0.7
+        elif states:
+            state = states[0]
+            actor, role = state.actor, state.role
+            attributes = role.attributes if role else ()
+            country = state.country
+            sector = agents[0].sector if agents else state.sector
+            if agents:
+                context = "title"
+            elif state.alias is not None and state.alias.form == "capital" and len(group) == 1:
+                context = "capital"
+            elif state.alias is not None and state.alias.form == "demonym" and sector is None:
+                sector = "CVL"  # "Afghans", "Liberians": the people, as CAMEO and PLOVER code them
+                notes.append("a demonym: the people (CVL)")
+        else:
+            # agents alone: "the government said", "troops": a sector without a country
+            country, sector = None, agents[0].sector if agents else None
+            confidence = 0.5
+            context = "title"
+            notes.append("no country in the mention")
+        if code is None and country:
+            code = country + (sector or "")
+        if attributes:
+            notes.append(f"attributes {', '.join(attributes)}")
+        return actor, role, country, sector, code, tuple(notes), confidence, attributes, candidates, context
+
+    @staticmethod
+    def _describe(part: _Part, text: str) -> str:
+        shown = text[part.start:part.end]
+        alias = part.alias
+        actor = part.actor
+        if part.kind == "agreed":
+            ids = ", ".join(sorted({e.actor_id for e in part.entries}))
+            return (f"alias '{shown}' -> one of {ids}, undecided by date and sentence, but all "
+                    f"{part.country or ''}{part.sector or ''} on this date")
+        if alias is None or actor is None:
+            return f"alias '{shown}'"
+        form = "" if alias.form in ("name", "agent") else f" ({alias.form})"
+        if part.kind == "agent":
+            return f"alias '{shown}' -> agent {actor.sector}"
+        role = part.role
+        if role is not None:
+            title = f" '{role.title}'" if role.title else ""
+            held = f", role{title} {role.start or ''}..{role.end or ''} -> {role.country or ''}{role.sector or ''}"
+        elif actor.roles:
+            held = f", no dated role on this date -> {actor.country or ''}{actor.sector or ''}"
+        else:
+            held = ""
+        return f"alias '{shown}'{form} -> {actor.kind} {actor.actor_id}{held}{part.note}"
+
+    def _resolve_span(self, text: str, start: int, end: int, day: dt.date, source: str) -> Resolution | None:
+        parts = self._hits(text)
+        if not parts:
+            return None
+        self._resolve_parts(parts, day)
+        inside = [p for p in parts if p.start >= start and p.end <= end]
+        if not inside:
+            return None
+        groups = self._groups(text, inside)
+        best = max(groups, key=lambda g: (any(p.kind == "entity" for p in g),
+                                          any(p.kind == "state" for p in g), g[-1].end - g[0].start))
+        return self._combine(text, best, day, source)
+
+    # ------------------------------------------------------------------ fuzzy and unknown
+
+    def _fuzzy(self, name: str, day: dt.date, source: str, *, context: str | None) -> Resolution | None:
+        from rapidfuzz import fuzz, process
+
+        key = alias_key(name)
+        if len(key) < 6:
+            return None  # short strings match too much at any threshold ("Lavro" is not "Lavrov")
+        if self._fuzzy_keys is None:
+            self._fuzzy_keys = [k for k, entries, _ in self._keys
+                                if len(k) >= 6 and any(e.form in ("name", "variant", "surname") for e in entries)]
+        scored = process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold, limit=5)
+        if not scored:
+            return None
+        best_key, best_score, _ = scored[0]
+        actors = {e.actor_id for e in self.dictionary.aliases[best_key]}
+        rivals = {e.actor_id for k, s, _ in scored[1:] if s >= best_score - 2 for e in self.dictionary.aliases[k]}
+        if len(actors | rivals) > 1:
+            ids = tuple(sorted(actors | rivals))
+            return Resolution(name=name, actor=None, role=None, country=None, sector=None, code=None,
+                              date=day, date_source=source, confidence=0.0, candidates=ids,
+                              reason=f"ambiguous: '{name}' is as close to {', '.join(ids)}{self._date_note(day, source)}")
+        padded = f"{best_key}"
+        found = self._resolve_span(padded, 0, len(padded), day, source)
+        if found is None:
+            return None
+        return replace(found, name=name, confidence=round(best_score / 100 * found.confidence, 3),
+                       reason=f"spelling '{name}' ~ alias '{best_key}' ({best_score:.0f}/100); {found.reason}")
+
+    def _unknown(self, text: str, mentions: Sequence[Mention], doc_id: str, idx: int) -> Iterable[Mention]:
+        covered = [(m.start, m.end) for m in mentions]
+        for match in _CAPITALISED.finditer(text):
+            start, end = match.span()
+            if any(s < end and start < e for s, e in covered):
+                continue
+            if start == 0 and " " not in match.group(0):
+                continue  # a capitalised first word is usually just the start of the sentence
+            yield Mention(doc_id=doc_id, sentence_idx=idx, start=start, end=end, text=match.group(0),
+                          reason=f"unknown: no dictionary entry matches '{match.group(0)}'", confidence=0.0)

@@ -1,0 +1,1 @@
+"""Sentences to events: the ontology (CAMEO, PLOVER, Goldstein, quad class), rules and models."""
