@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from dyadwatch.coding.pipeline import Coder, CodeReport, code_store
 from dyadwatch.library.fetch import Fetcher
 from dyadwatch.library.ingest import IngestReport, OnError, ingest
 from dyadwatch.records import Document, Sentence
@@ -146,6 +147,49 @@ class Library:
         frame = self.store.sentences_by_keys([(h.doc_id, h.sentence_idx) for h in hits])
         frame.insert(1, "score", [h.score for h in hits][: len(frame)])
         return frame.drop(columns=["rank"])
+
+    # -- coding and events -----------------------------------------------------------
+
+    def code(
+        self,
+        coder: Coder | None = None,
+        *,
+        limit: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> CodeReport:
+        """Code every document not yet coded by this coder's version (default: the rule coder)."""
+        if coder is None:
+            from dyadwatch.coding.coder import RuleCoder
+
+            coder = RuleCoder()
+        return code_store(self.store, coder, limit=limit, progress=progress)
+
+    def events(
+        self,
+        *,
+        dyad: tuple[str, str] | str | None = None,
+        undirected: bool = False,
+        date_from: dt.date | str | None = None,
+        date_to: dt.date | str | None = None,
+        code: str | None = None,
+        quad_class: int | None = None,
+        origin: str | None = None,
+        coder: str | None = None,
+        asserted_only: bool = False,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Events (own coding and imported datasets) as a data frame, with filters.
+
+        ``dyad`` is ``("RUS", "AFG")`` or ``"RUS-AFG"``, directed unless ``undirected``.
+        """
+        if isinstance(dyad, str):
+            source, _, target = dyad.partition("-")
+            dyad = (source, target)
+        return self.store.events_frame(
+            dyad=dyad, undirected=undirected, date_from=_day(date_from), date_to=_day(date_to),
+            code=code, quad_class=quad_class, origin=origin, coder=coder,
+            asserted_only=asserted_only, limit=limit,
+        )
 
     def summary(self) -> dict[str, Any]:
         """Documents, sentences, duplicate groups, date range, publishers, events."""

@@ -119,6 +119,30 @@ class Errors:
     E423 = "PLOVER {event_type} has no mode '{found}'. Use one of: {allowed}; or pass mode=None for the type alone."
     E424 = "Unknown {scheme} country code '{code}'. {advice}"
     E425 = "Unknown sector (agent type) code '{code}'. Use a CAMEO sector code such as GOV, MIL, REB, CVL or BUS."
+    # E403-E419: gold data and scoring (dyadwatch.coding.evaluate)
+    E403 = (
+        "Line {line}: {detail}. This is not a {format} gold file as dyadwatch reads it; fix the "
+        "record, or pass --format if the file is in another format."
+    )
+    E404 = "Cannot tell the format of this gold file ({detail}). Pass --format with one of: {allowed}."
+    E405 = (
+        "Predictions line {line}: {detail}. Each line is an event record (DESIGN.md) with a "
+        "'sentence_id' or the 'sentence' text it was coded from."
+    )
+    E406 = (
+        "The coder callable '{found}' cannot be used: {detail}. Pass module:function (or "
+        "path/to/file.py:function) naming a function that takes a list of (text, date) and "
+        "returns one list of Events per sentence."
+    )
+    E407 = (
+        "Correction '{correction}': {detail}. A correction's action is accept, correct, reject or "
+        "add (see coding/evaluate/GOLD_FORMAT.md)."
+    )
+    E408 = "Gold sentence id '{id}' occurs twice ({detail}). Give each sentence its own id, or score the files one at a time."
+    E409 = (
+        "Give exactly one source of predictions: --predictions FILE, --store PATH with --coder NAME, "
+        "or --coder-callable module:function. Got {detail} instead."
+    )
 
     # event datasets
     E501 = "Line {line}: {detail}. The row does not match the {dataset} format; re-run with --on-error skip to go on."

@@ -103,25 +103,43 @@ class _Part:
 
     start: int
     end: int
-    key: str
     entries: tuple[AliasEntry, ...]
-    alias: AliasEntry | None = None
-    actor: Actor | None = None
-    role: Role | None = None
-    country: str | None = None
-    sector: str | None = None
-    kind: str = ""  # agent, state, entity, ambiguous
+    alias: AliasEntry | None
+    actor: Actor | None
+    role: Role | None
+    country: str | None
+    sector: str | None
+    kind: str  # agent, state, entity, agreed, ambiguous; "" while the sentence must decide
     note: str = ""
 
 
+# What an alias means on a date, before the sentence is looked at (see Resolver._slot_on):
+# (alias, actor, role, country, sector, kind, entries); alias None and kind "" while undecided.
+_Meaning = tuple[AliasEntry | None, Actor | None, Role | None, str | None, str | None, str, tuple[AliasEntry, ...]]
 # What a group of matches means before its context is looked at (see Resolver._core).
 _Core = tuple[Actor | None, Role | None, str | None, str | None, str | None, tuple[str, ...], float,
-              tuple[str, ...], tuple[str, ...], str]
+              tuple[str, ...], tuple[str, ...], str, str]
+# One mention, resolved: (start, end, actor, role, country, sector, code, reason, confidence,
+# attributes, candidates).
+_Found = tuple[int, int, Actor | None, Role | None, str | None, str | None, str | None, str, float,
+               tuple[str, ...], tuple[str, ...]]
+
+_DASHES = "-\u2010\u2011"
+_KINDS_BY_ENTRY = {"sector": "agent", "state": "state", "place": "state"}
+# Memo sizes: news repeats the same few actors and dates, so these stay small in practice;
+# a memo that outgrows its bound is emptied rather than evicted entry by entry.
+_MEMO_LIMIT = 100_000
 
 
 @lru_cache(maxsize=4096)
 def _parse_day(value: str) -> dt.date:
     return parse_date(value)
+
+
+def _may_be_former(text: str, start: int) -> bool:
+    """A cheap test that :data:`_FORMER` can match before ``start`` (most mentions have no such word)."""
+    window = text[max(0, start - 12):start].casefold()
+    return "ex" in window or "former" in window or "erstwhile" in window or "ousted" in window or "deposed" in window
 
 
 class Resolver:
@@ -136,10 +154,22 @@ class Resolver:
         self.dictionary = dictionary
         self.fuzzy_threshold = fuzzy_threshold
         self._keys: list[tuple[str, tuple[AliasEntry, ...], frozenset[str] | None]] = []
+        # Per alias key, two "slots": 2*i holds every entry of key i, 2*i + 1 only those that
+        # match in any case (what is left when "US" is seen as "us"). Computed here once, so
+        # that the tagger's loop only indexes lists.
+        self._forms: list[frozenset[str] | None] = []
+        self._slots: list[tuple[AliasEntry, ...]] = []
+        self._slot_ids: list[tuple[str, ...]] = []
         automaton = ahocorasick.Automaton()
         case_forms = dictionary.case_forms
         for index, (key, entries) in enumerate(sorted(dictionary.aliases.items())):
-            self._keys.append((key, entries, case_forms.get(key)))
+            forms = case_forms.get(key)
+            self._keys.append((key, entries, forms))
+            self._forms.append(forms)
+            anycase = tuple(e for e in entries if not e.case_sensitive)
+            for slot_entries in (entries, anycase):
+                self._slots.append(slot_entries)
+                self._slot_ids.append(tuple(dict.fromkeys(e.actor_id for e in slot_entries)))
             # the collapsed key, and the folded spelling where punctuation left two spaces
             # ("Kurdistan Workers' Party" folds to "kurdistan workers  party")
             for form in {key, *(fold(e.text).strip() for e in entries)}:
@@ -149,7 +179,8 @@ class Resolver:
         automaton.make_automaton()
         self._automaton = automaton
         self._roles: dict[tuple[str, dt.date], Role | None] = {}
-        self._cores: dict[tuple[str, dt.date, tuple[str, ...]], _Core] = {}
+        self._meanings: dict[tuple[int, dt.date], _Meaning] = {}
+        self._cores: dict[tuple[str, dt.date, str | tuple[str, ...]], _Core] = {}
         self._assigned: dict[tuple[int, dt.date], tuple[Actor, Role | None, str | None, str | None, str]] = {}
         self._fuzzy_keys: list[str] | None = None
 
@@ -175,15 +206,18 @@ class Resolver:
             sentence_idx = sentence.idx if sentence_idx is None else sentence_idx
         else:
             text = sentence
+        doc = doc_id or ""
+        idx = sentence_idx or 0
         day, source = self._day(date, doc_date)
-        mentions = [
-            Mention(doc_id=doc_id or "", sentence_idx=sentence_idx or 0, start=r.start or 0,
-                    end=r.end or 0, text=text[r.start:r.end], actor_id=r.actor_id, country=r.country,
-                    sector=r.sector, reason=r.reason, confidence=r.confidence)
-            for r in self._analyse(text, day, source)
-        ]
+        hits = self._hits(text)
+        mentions: list[Mention] = []
+        if hits:
+            found = self._found(text, hits, day, self._date_note(day, source))
+            for start, end, actor, _, country, sector, _, reason, confidence, _, _ in found:
+                mentions.append(Mention(doc, idx, start, end, text[start:end], actor.actor_id if actor else None,
+                                        country, sector, reason, confidence))
         if unknown:
-            mentions.extend(self._unknown(text, mentions, doc_id or "", sentence_idx or 0))
+            mentions.extend(self._unknown(text, mentions, doc, idx))
             mentions.sort(key=lambda m: m.start)
         return mentions
 
@@ -195,13 +229,16 @@ class Resolver:
         >>> ActorDictionary.load().resolver().spans("Lavrov met the Taliban.")
         [(0, 6, ('sergey-lavrov',)), (15, 22, ('taliban',))]
         """
-        return [(p.start, p.end, tuple(dict.fromkeys(e.actor_id for e in p.entries))) for p in self._hits(text)]
+        ids = self._slot_ids
+        return [(start, end, ids[slot]) for start, end, slot in self._hits(text)]
 
     def resolutions(self, text: str, date: dt.date | str | None = None, *,
                     doc_date: dt.date | str | None = None) -> list[Resolution]:
         """Like :meth:`tag`, but the full :class:`Resolution` of each mention (entry, role, code)."""
         day, source = self._day(date, doc_date)
-        return self._analyse(text, day, source)
+        hits = self._hits(text)
+        found = self._found(text, hits, day, self._date_note(day, source))
+        return [self._resolution(text, one, day, source) for one in found]
 
     def resolve(self, name: str, date: dt.date | str | None = None, *, sentence: str | None = None,
                 doc_date: dt.date | str | None = None, start: int | None = None) -> Resolution:
@@ -265,63 +302,88 @@ class Resolver:
 
     # ------------------------------------------------------------------ matching
 
-    def _hits(self, text: str) -> list[_Part]:
+    def _hits(self, text: str) -> list[tuple[int, int, int]]:
+        """Whole-word alias matches as (start, end, slot), the longest first at each start."""
         folded = " " + fold(text) + " "
         # (start, -end, index): sorting the plain tuples puts the longest match first at each start
         found = [(end - length + 1, 1 - end, index) for end, (length, index) in self._automaton.iter(folded)]
         if not found:
             return []
-        found.sort()
-        parts: list[_Part] = []
+        if len(found) > 1:
+            found.sort()
+        forms = self._forms
+        slots = self._slots
+        hits: list[tuple[int, int, int]] = []
         last_end = -1
         for start, negative_end, index in found:
             if start < last_end:
                 continue
             end = -negative_end
-            key, entries, forms = self._keys[index]
-            if forms is not None and " ".join(fold_case_kept(text[start:end]).split()) not in forms:
+            slot = 2 * index
+            shapes = forms[index]
+            if shapes is not None and " ".join(fold_case_kept(text[start:end]).split()) not in shapes:
                 # a case-sensitive alias ("US", "IS") seen in the wrong case ("us", "is"):
                 # keep its case-insensitive claimants, if any
-                entries = tuple(e for e in entries if not e.case_sensitive)
-                if not entries:
+                slot += 1
+                if not slots[slot]:
                     continue
-            if start > 1 and text[start - 1] in "-\u2010\u2011" and _PREFIX.search(text[max(0, start - 6):start]):
+            if start > 1 and text[start - 1] in _DASHES and _PREFIX.search(text[max(0, start - 6):start]):
                 continue  # "anti-Taliban", "pro-Russian": not the actor itself
-            parts.append(_Part(start=start, end=end, key=key, entries=entries))
+            hits.append((start, end, slot))
             last_end = end
+        return hits
+
+    def _parts(self, hits: list[tuple[int, int, int]], day: dt.date) -> list[_Part]:
+        """Each match resolved on the date; shared aliases settled by date, then by the sentence."""
+        meanings = self._meanings
+        parts: list[_Part] = []
+        pending = False
+        for start, end, slot in hits:
+            meaning = meanings.get((slot, day))
+            if meaning is None:
+                meaning = self._meaning(slot, day)
+            alias, actor, role, country, sector, kind, entries = meaning
+            parts.append(_Part(start, end, entries, alias, actor, role, country, sector, kind))
+            pending = pending or not kind
+        if pending:
+            self._settle(parts, day)
         return parts
 
-    def _resolve_parts(self, parts: list[_Part], day: dt.date) -> None:
-        """Resolve each match on the date; settle shared aliases by date, then by context."""
-        pending: list[_Part] = []
-        for part in parts:
-            entries = part.entries
-            if len(entries) > 1:
-                written = [e for e in entries if e.explicit]
-                entries = tuple(written) if written else entries
-                live = tuple(e for e in entries if self.dictionary.is_valid_on(e.actor_id, day))
-                entries = live or entries
-                if len({e.actor_id for e in entries}) > 1:
-                    holding = tuple(e for e in entries
-                                    if self._role(self.dictionary.actors[e.actor_id], day) is not None)
-                    entries = holding or entries
-            if len(entries) > 1 and len({e.actor_id for e in entries}) > 1:
-                part.entries = entries
-                pending.append(part)
-                continue
-            self._assign(part, entries[0], day)
-        if not pending:
-            return
+    def _meaning(self, slot: int, day: dt.date) -> _Meaning:
+        """What an alias means on a date before its sentence is read (kept: date and alias decide it)."""
+        entries = self._slots[slot]
+        if len(entries) > 1:
+            written = tuple(e for e in entries if e.explicit)
+            entries = written or entries
+            live = tuple(e for e in entries if self.dictionary.is_valid_on(e.actor_id, day))
+            entries = live or entries
+            if len({e.actor_id for e in entries}) > 1:
+                holding = tuple(e for e in entries
+                                if self._role(self.dictionary.actors[e.actor_id], day) is not None)
+                entries = holding or entries
+        meaning: _Meaning
+        if len(entries) > 1 and len({e.actor_id for e in entries}) > 1:
+            meaning = (None, None, None, None, None, "", entries)
+        else:
+            actor, role, country, sector, kind = self._assigned_on(entries[0], day)
+            meaning = (entries[0], actor, role, country, sector, kind, self._slots[slot])
+        if len(self._meanings) > _MEMO_LIMIT:
+            self._meanings.clear()
+        self._meanings[(slot, day)] = meaning
+        return meaning
+
+    def _settle(self, parts: list[_Part], day: dt.date) -> None:
+        """Settle the aliases several entries share on this date by the sentence's other actors."""
+        actors = self.dictionary.actors
         context = {p.country for p in parts if p.kind in ("state", "entity") and p.country}
-        for part in pending:
-            chosen = [e for e in part.entries
-                      if self._country_of(self.dictionary.actors[e.actor_id], day) in context]
+        for part in [p for p in parts if not p.kind]:
+            chosen = [e for e in part.entries if self._country_of(actors[e.actor_id], day) in context]
             if len({e.actor_id for e in chosen}) == 1:
                 self._assign(part, chosen[0], day)
                 part.note = f"; chosen over {', '.join(sorted({e.actor_id for e in part.entries} - {chosen[0].actor_id}))} by the sentence's other actors"
             else:
-                codes = {(self._country_of(self.dictionary.actors[e.actor_id], day),
-                          self._sector_of(self.dictionary.actors[e.actor_id], day)) for e in part.entries}
+                codes = {(self._country_of(actors[e.actor_id], day), self._sector_of(actors[e.actor_id], day))
+                         for e in part.entries}
                 # "Haqqani", "Bush": the person is not decided, but if every candidate has the
                 # same codes on this date the codes are known all the same
                 part.kind = "agreed" if len(codes) == 1 else "ambiguous"
@@ -336,7 +398,7 @@ class Resolver:
         role = self._role(actor, day)
         return role.sector if role else actor.sector
 
-    def _assign(self, part: _Part, alias: AliasEntry, day: dt.date) -> None:
+    def _assigned_on(self, alias: AliasEntry, day: dt.date) -> tuple[Actor, Role | None, str | None, str | None, str]:
         key = (id(alias), day)  # alias entries live as long as the dictionary: identity is enough
         found = self._assigned.get(key)
         if found is None:
@@ -344,24 +406,30 @@ class Resolver:
             role = self._role(actor, day)
             country = role.country if role and role.country else actor.country
             sector = role.sector if role else actor.sector
-            kind = {"sector": "agent", "state": "state", "place": "state"}.get(actor.kind, "entity")
+            kind = _KINDS_BY_ENTRY.get(actor.kind, "entity")
             if kind == "agent":
                 country = None
-            if len(self._assigned) > 100_000:
+            if len(self._assigned) > _MEMO_LIMIT:
                 self._assigned.clear()
             found = self._assigned[key] = (actor, role, country, sector, kind)
+        return found
+
+    def _assign(self, part: _Part, alias: AliasEntry, day: dt.date) -> None:
         part.alias = alias
-        part.actor, part.role, part.country, part.sector, part.kind = found
+        part.actor, part.role, part.country, part.sector, part.kind = self._assigned_on(alias, day)
 
     # ------------------------------------------------------------------ compounds
 
     def _groups(self, text: str, parts: list[_Part]) -> list[list[_Part]]:
         groups: list[list[_Part]] = []
+        group: list[_Part] = []
         for part in parts:
-            if groups and self._joins(text, groups[-1], part):
-                groups[-1].append(part)
+            # the first test of _joins, inlined: most matches are words apart
+            if group and part.start - group[-1].end <= 8 and self._joins(text, group, part):
+                group.append(part)
             else:
-                groups.append([part])
+                group = [part]
+                groups.append(group)
         return groups
 
     def _joins(self, text: str, group: list[_Part], part: _Part) -> bool:
@@ -369,7 +437,7 @@ class Resolver:
         if part.start - last.end > (8 if last.kind == "agent" else 5):
             return False  # more than a space, "'s", "-" or " of the " apart
         gap = text[last.end:part.start]
-        if not _JOIN.fullmatch(gap) and not (last.kind == "agent" and _JOIN_OF.fullmatch(gap)):
+        if gap != " " and not _JOIN.fullmatch(gap) and not (last.kind == "agent" and _JOIN_OF.fullmatch(gap)):
             return False
         if part.kind == "ambiguous" or any(p.kind == "ambiguous" for p in group):
             return False
@@ -386,33 +454,42 @@ class Resolver:
                 all(p.actor is not None and p.actor.kind != "person" for p in group if p.kind == "entity")
         return True
 
-    def _analyse(self, text: str, day: dt.date, source: str) -> list[Resolution]:
-        parts = self._hits(text)
-        if not parts:
+    def _found(self, text: str, hits: list[tuple[int, int, int]], day: dt.date, date_note: str) -> list[_Found]:
+        """The mentions of a sentence from its matches; ``date_note`` ends every reason."""
+        if not hits:
             return []
-        self._resolve_parts(parts, day)
-        return [self._combine(text, group, day, source) for group in self._groups(text, parts)]
+        return [self._combine(text, group, day, date_note) for group in self._groups(text, self._parts(hits, day))]
 
-    def _combine(self, text: str, group: list[_Part], day: dt.date, source: str) -> Resolution:
+    @staticmethod
+    def _resolution(text: str, found: _Found, day: dt.date, source: str) -> Resolution:
+        start, end, actor, role, country, sector, code, reason, confidence, attributes, candidates = found
+        return Resolution(
+            name=text[start:end], actor=actor, role=role, country=country, sector=sector, code=code,
+            date=day, date_source=source, reason=reason, confidence=confidence, attributes=attributes,
+            start=start, end=end, candidates=candidates,
+        )
+
+    def _combine(self, text: str, group: list[_Part], day: dt.date, date_note: str) -> _Found:
         """One mention from a group of adjacent matches: its codes, then what the context changes."""
-        start, end = group[0].start, group[-1].end
+        first = group[0]
+        start, end = first.start, group[-1].end
         # the codes of a group depend on its words, its parts' entries and the date only, so
         # they are kept: news repeats the same few actors, and this is the tagger's hot path
-        key: tuple[str, dt.date, tuple[str, ...]]
+        key: tuple[str, dt.date, str | tuple[str, ...]]
         if len(group) == 1:
-            only = group[0]
-            key = (text[start:end], day, (only.alias.actor_id if only.alias else only.kind,))
+            key = (text[start:end], day, first.alias.actor_id if first.alias else first.kind)
         else:
             key = (text[start:end], day, tuple(p.alias.actor_id if p.alias else p.kind for p in group))
         core = self._cores.get(key)
         if core is None:
-            if len(self._cores) > 100_000:
+            if len(self._cores) > _MEMO_LIMIT:
                 self._cores.clear()
             core = self._cores[key] = self._core(text, group)
-        actor, role, country, sector, code, core_notes, confidence, attributes, candidates, context = core
-        notes = list(core_notes)
+        actor, role, country, sector, code, core_notes, confidence, attributes, candidates, context, reason = core
+        notes: list[str] | None = None
         if context:
             if context == "capital":
+                notes = list(core_notes)
                 before = text[max(0, start - 12):start].split()
                 after = fold(text[end:end + 16]).split()
                 if before and before[-1].lower() in _LOCATIVE:
@@ -424,31 +501,32 @@ class Resolver:
                 else:
                     confidence = 0.8
                     notes.insert(1, "a capital, neither speaking nor a place: the country")
-            elif (match := _NAME_AFTER.match(text, end)) is not None:
+            elif text[end:end + 1].isspace() and (match := _NAME_AFTER.match(text, end)) is not None:
                 tail = match.group(1).rstrip(" .,'")
                 if tail.split()[0] not in _NOT_NAMES and alias_key(tail) not in self.dictionary.aliases:
                     end = match.start(1) + len(tail)
-                    notes.append(f"unlisted name '{tail}' after the title")
+                    notes = [*core_notes, f"unlisted name '{tail}' after the title"]
                     confidence = min(confidence, 0.6)
-        if sector in _STATE_SECTORS and start and _FORMER.search(text[max(0, start - 12):start]):
+        if sector in _STATE_SECTORS and start and _may_be_former(text, start) \
+                and _FORMER.search(text[max(0, start - 12):start]):
             sector = "ELI"
             code = (country or "") + "ELI" if country else None
-            notes.append("'former': out of office (ELI)")
-        return Resolution(
-            name=text[start:end], actor=actor, role=role, country=country, sector=sector, code=code,
-            date=day, date_source=source, reason="; ".join(notes) + self._date_note(day, source),
-            confidence=confidence, attributes=attributes, start=start, end=end, candidates=candidates,
-        )
+            notes = [*(core_notes if notes is None else notes), "'former': out of office (ELI)"]
+        if notes is not None:
+            reason = "; ".join(notes)
+        return (start, end, actor, role, country, sector, code, reason + date_note,
+                confidence, attributes, candidates)
 
     def _core(self, text: str, group: list[_Part]) -> _Core:
         """The codes of a group before context: (actor, role, country, sector, code, notes,
-        confidence, attributes, candidates, context), context naming what the caller must still check."""
+        confidence, attributes, candidates, context, reason), context naming what the caller must
+        still check and reason the notes joined, for the mentions whose context changes nothing."""
         start, end = group[0].start, group[-1].end
         if group[0].kind == "ambiguous":
             ids = tuple(sorted({e.actor_id for e in group[0].entries}))
             note = (f"ambiguous: alias '{text[start:end]}' is claimed by {', '.join(ids)} and the "
                     "date and sentence do not decide")
-            return None, None, None, None, None, (note,), 0.0, (), ids, ""
+            return None, None, None, None, None, (note,), 0.0, (), ids, "", note
         entities = sorted((p for p in group if p.kind == "entity"),
                           key=lambda p: _ENTITY_RANK.get(p.actor.kind if p.actor else "", 9))
         head = entities[0] if entities else None
@@ -508,7 +586,8 @@ class Resolver:
             code = country + (sector or "")
         if attributes:
             notes.append(f"attributes {', '.join(attributes)}")
-        return actor, role, country, sector, code, tuple(notes), confidence, attributes, candidates, context
+        return (actor, role, country, sector, code, tuple(notes), confidence, attributes, candidates, context,
+                "; ".join(notes))
 
     @staticmethod
     def _describe(part: _Part, text: str) -> str:
@@ -535,17 +614,17 @@ class Resolver:
         return f"alias '{shown}'{form} -> {actor.kind} {actor.actor_id}{held}{part.note}"
 
     def _resolve_span(self, text: str, start: int, end: int, day: dt.date, source: str) -> Resolution | None:
-        parts = self._hits(text)
-        if not parts:
+        hits = self._hits(text)
+        if not hits:
             return None
-        self._resolve_parts(parts, day)
+        parts = self._parts(hits, day)
         inside = [p for p in parts if p.start >= start and p.end <= end]
         if not inside:
             return None
         groups = self._groups(text, inside)
         best = max(groups, key=lambda g: (any(p.kind == "entity" for p in g),
                                           any(p.kind == "state" for p in g), g[-1].end - g[0].start))
-        return self._combine(text, best, day, source)
+        return self._resolution(text, self._combine(text, best, day, self._date_note(day, source)), day, source)
 
     # ------------------------------------------------------------------ fuzzy and unknown
 

@@ -8,7 +8,9 @@ import sys
 import typer
 
 from dyadwatch.cli import actors as actors_cmd
+from dyadwatch.cli import code as code_cmd
 from dyadwatch.cli import demo as demo_cmd
+from dyadwatch.cli import events as events_cmd
 from dyadwatch.cli import ingest as ingest_cmd
 from dyadwatch.cli import library as library_cmd
 from dyadwatch.cli import search as search_cmd
@@ -25,6 +27,8 @@ app = typer.Typer(
 ingest_cmd.register(app)
 library_cmd.register(app)
 search_cmd.register(app)
+code_cmd.register(app)
+events_cmd.register(app)
 demo_cmd.register(app)
 app.add_typer(actors_cmd.app, name="actors")
 

@@ -23,8 +23,8 @@ import pandas as pd
 import pyarrow as pa
 
 from dyadwatch.errors import Errors, StoreError
-from dyadwatch.records import Document, Sentence
-from dyadwatch.store.schema import APP_ID, MIGRATIONS, SCHEMA_VERSION
+from dyadwatch.records import Document, Event, Sentence
+from dyadwatch.store.schema import APP_ID, EVENT_COLUMNS, MIGRATIONS, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -338,7 +338,7 @@ class Store:
     # -- library reads -------------------------------------------------------------
 
     def count(self, table: str) -> int:
-        if table not in {"documents", "sentences", "events", "actors", "corrections", "sources", "runs"}:
+        if table not in {"documents", "sentences", "events", "actors", "corrections", "sources", "runs", "coded_documents"}:
             raise ValueError(f"table must be one of the store's tables. Got {table!r} instead.")
         row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
         return int(row[0]) if row else 0
@@ -462,6 +462,138 @@ class Store:
         finally:
             _unregister(self.con, "_keys")
 
+    # -- events ------------------------------------------------------------------------
+
+    def add_events(self, events: Sequence[Event], *, run_id: str | None = None) -> int:
+        """Insert events whose id is not stored yet; return how many were new."""
+        if not events:
+            return 0
+        table = _event_table(events, run_id)
+        names = ", ".join(name for name, _ in EVENT_COLUMNS)
+        select = ", ".join(f"CAST({name} AS JSON)" if name == "spans" else name for name, _ in EVENT_COLUMNS)
+        with self.transaction() as con:
+            con.register("_events", table)
+            try:
+                before = self.count("events")
+                con.execute(
+                    f"INSERT INTO events ({names}) SELECT {select} FROM "
+                    "(SELECT DISTINCT ON (event_id) * FROM _events) n "
+                    "WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = n.event_id)"
+                )
+                return self.count("events") - before
+            finally:
+                _unregister(con, "_events")
+
+    def replace_coded(
+        self,
+        coder: str,
+        coder_version: str,
+        doc_ids: Sequence[str],
+        events: Sequence[Event],
+        *,
+        run_id: str | None = None,
+    ) -> None:
+        """Store a coder's events for some documents, replacing that coder's earlier ones.
+
+        One transaction: the old events of this coder (any version) for these documents go,
+        the new ones come, and the documents are marked coded by this version. Events of
+        other coders and of datasets are untouched.
+        """
+        ids = pa.table({"doc_id": pa.array(list(doc_ids), pa.string())})
+        counts: dict[str, int] = {}
+        for event in events:
+            if event.doc_id is not None:
+                counts[event.doc_id] = counts.get(event.doc_id, 0) + 1
+        done = pa.table(
+            {
+                "doc_id": pa.array(list(doc_ids), pa.string()),
+                "events": pa.array([counts.get(d, 0) for d in doc_ids], pa.int32()),
+            }
+        )
+        with self.transaction() as con:
+            con.register("_coded_ids", ids)
+            con.register("_coded", done)
+            try:
+                con.execute(
+                    "DELETE FROM events WHERE origin = 'dyadwatch' AND split_part(coder, ' ', 1) = ? "
+                    "AND doc_id IN (SELECT doc_id FROM _coded_ids)",
+                    [coder],
+                )
+                self.add_events(events, run_id=run_id)
+                con.execute(
+                    "INSERT OR REPLACE INTO coded_documents "
+                    "SELECT doc_id, ?, ?, events, ?, ? FROM _coded",
+                    [coder, coder_version, _now(), run_id],
+                )
+            finally:
+                _unregister(con, "_coded_ids")
+                _unregister(con, "_coded")
+
+    def documents_to_code(self, coder: str, coder_version: str) -> list[str]:
+        """Ids of the documents that this coder version has not coded yet, oldest first."""
+        rows = self.con.execute(
+            "SELECT d.doc_id FROM documents d LEFT JOIN coded_documents c "
+            "ON c.doc_id = d.doc_id AND c.coder = ? "
+            "WHERE c.doc_id IS NULL OR c.coder_version <> ? "
+            "ORDER BY d.published NULLS LAST, d.doc_id",
+            [coder, coder_version],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def events_frame(
+        self,
+        *,
+        dyad: tuple[str, str] | None = None,
+        undirected: bool = False,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        code: str | None = None,
+        quad_class: int | None = None,
+        origin: str | None = None,
+        coder: str | None = None,
+        asserted_only: bool = False,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Events as a data frame, with filters. ``dyad`` is (source, target), each a
+        country code (RUS) or an actor id (taliban); ``code`` a CAMEO prefix ("04", "043")."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if dyad is not None:
+            source, target = dyad
+            forward = "((source_country = ? OR source_actor = ?) AND (target_country = ? OR target_actor = ?))"
+            if undirected:
+                backward = "((source_country = ? OR source_actor = ?) AND (target_country = ? OR target_actor = ?))"
+                clauses.append(f"({forward} OR {backward})")
+                params += [source, source, target, target, target, target, source, source]
+            else:
+                clauses.append(forward)
+                params += [source, source, target, target]
+        if date_from is not None:
+            clauses.append("date >= ?")
+            params.append(date_from)
+        if date_to is not None:
+            clauses.append("date <= ?")
+            params.append(date_to)
+        if code:
+            clauses.append("starts_with(cameo_code, ?)")
+            params.append(code)
+        if quad_class is not None:
+            clauses.append("quad_class = ?")
+            params.append(int(quad_class))
+        if origin:
+            clauses.append("origin = ?")
+            params.append(origin)
+        if coder:
+            clauses.append("split_part(coder, ' ', 1) = ?")
+            params.append(coder)
+        if asserted_only:
+            clauses.append("NOT negated AND modality IN ('asserted', 'reported')")
+        where = "WHERE " + " AND ".join(clauses) if clauses else ""
+        sql = f"SELECT * EXCLUDE (run_id) FROM events {where} ORDER BY date NULLS LAST, event_id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self.con.execute(sql, params).df()
+
     def summary(self) -> dict[str, Any]:
         """Counts and ranges that describe the library."""
         row = self.con.execute(
@@ -521,3 +653,22 @@ def _naive_utc(value: dt.datetime | None) -> dt.datetime:
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
+
+
+def _event_table(events: Sequence[Event], run_id: str | None) -> pa.Table:
+    columns: dict[str, list[Any]] = {name: [] for name, _ in EVENT_COLUMNS}
+    for event in events:
+        for name, _ in EVENT_COLUMNS:
+            if name == "run_id":
+                columns[name].append(run_id)
+            elif name == "spans":
+                spans = event.spans
+                columns[name].append(json.dumps({k: list(v) for k, v in spans.items()}) if spans else None)
+            else:
+                columns[name].append(getattr(event, name))
+    types = {
+        "date": pa.date32(), "goldstein": pa.float64(), "quad_class": pa.int8(), "negated": pa.bool_(),
+        "latitude": pa.float64(), "longitude": pa.float64(), "sentence_idx": pa.int32(),
+        "confidence": pa.float64(),
+    }
+    return pa.table({name: pa.array(values, types.get(name, pa.string())) for name, values in columns.items()})

@@ -8,7 +8,7 @@ Never edit a released migration: add a new one.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APP_ID = "dyadwatch"
 
 # The event columns, in the order of DESIGN.md; shared by own coding and dataset imports.
@@ -123,6 +123,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             reviewer VARCHAR NOT NULL,
             note VARCHAR,
             created_at TIMESTAMP NOT NULL
+        )""",
+    ),
+    # 2: coding progress, so that `dyadwatch code` is incremental and resumable
+    (
+        """CREATE TABLE coded_documents (
+            doc_id VARCHAR NOT NULL,
+            coder VARCHAR NOT NULL,
+            coder_version VARCHAR NOT NULL,
+            events INTEGER NOT NULL,
+            coded_at TIMESTAMP NOT NULL,
+            run_id VARCHAR,
+            PRIMARY KEY (doc_id, coder)
         )""",
     ),
 )

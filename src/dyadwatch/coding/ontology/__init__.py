@@ -57,6 +57,7 @@ from dyadwatch.coding.ontology._countries import (
     fips_country,
     fips_to_iso3,
     iso2_to_iso3,
+    iso3_to_fips,
 )
 from dyadwatch.coding.ontology._plover import (
     PLOVER_MODES,
@@ -86,6 +87,7 @@ __all__ = [
     "goldstein",
     "is_cameo",
     "iso2_to_iso3",
+    "iso3_to_fips",
     "normalise_cameo",
     "plover_to_cameo",
     "quad_class",

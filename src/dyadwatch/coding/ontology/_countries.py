@@ -127,3 +127,19 @@ def cameo_country_to_iso3(code: str) -> str | None:
         advice="Use an ISO alpha-3 code (RUS, AFG) or a CAMEO code listed in "
         "coding/data/cameo_countries.csv (ROM, KSV, CAS ...).",
     )
+
+
+@cache
+def _iso3_to_fips() -> dict[str, str]:
+    # only places that are the same entity both ways; a FIPS "part" of a country is not it
+    return {entry.iso3: entry.fips for entry in _fips().values() if entry.iso3 and entry.basis == "iso"}
+
+
+def iso3_to_fips(code: str) -> str | None:
+    """The FIPS 10-4 code of an ISO alpha-3 country code (for GDELT's location layout), or None.
+
+    >>> from dyadwatch.coding.ontology import iso3_to_fips
+    >>> [iso3_to_fips(c) for c in ("RUS", "SRB", "TJK", "AFG")]
+    ['RS', 'RI', 'TI', 'AF']
+    """
+    return _iso3_to_fips().get(_key(code))
