@@ -132,21 +132,29 @@ class Library:
         date_from: dt.date | str | None = None,
         date_to: dt.date | str | None = None,
         publisher: str | None = None,
+        collapse: bool = True,
     ) -> pd.DataFrame:
         """Ranked keyword search over sentences (BM25), with date and publisher filters.
 
-        The full-text index is derived data beside the store; it is brought up to date
-        here, so a search always sees every stored sentence.
+        With ``collapse`` (the default) a sentence repeated by the near-duplicate copies
+        of one story is shown once, with the number of ``copies``. The full-text index
+        is derived data beside the store, brought up to date here, so a search always
+        sees every stored sentence.
         """
         from dyadwatch.library.search import refresh_index
 
         self._index = refresh_index(self.store, self._index)
         hits = self._index.search(
-            query, limit=limit, date_from=_day(date_from), date_to=_day(date_to), publisher=publisher
+            query, limit=limit * 4 if collapse else limit, date_from=_day(date_from),
+            date_to=_day(date_to), publisher=publisher,
         )
         frame = self.store.sentences_by_keys([(h.doc_id, h.sentence_idx) for h in hits])
-        frame.insert(1, "score", [h.score for h in hits][: len(frame)])
-        return frame.drop(columns=["rank"])
+        frame.insert(1, "score", [hits[rank].score for rank in frame["rank"]])
+        key = frame["dup_group"] + "\x00" + frame["text"]
+        frame["copies"] = key.map(key.value_counts()).astype("int64")
+        if collapse:
+            frame = frame[~key.duplicated()]
+        return frame.drop(columns=["rank"]).head(limit).reset_index(drop=True)
 
     # -- coding and events -----------------------------------------------------------
 

@@ -49,6 +49,11 @@ class Errors:
     )
     E104 = "The store could not be opened or written ({detail}). Check the path, its permissions and the free disk space."
     E105 = "The store is read-only ({detail}). Open it with read_only=False, or copy it somewhere writable."
+    E106 = (
+        "The store has schema version {found}; this dyadwatch uses {supported}. Open it once for "
+        "writing to upgrade it: any writing command does (dyadwatch ingest, dyadwatch code), or "
+        "dyadwatch.open(path) in Python. Back it up first if older dyadwatch versions still use it."
+    )
 
     # library sources
     E201 = "Cannot read this source: {detail}. Check that the path exists and is readable."

@@ -202,3 +202,24 @@ def test_cli_reports_a_bad_source_with_its_code(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert "[E203]" in proc.stderr and "press.csv" in proc.stderr and "headline" in proc.stderr
+
+
+def test_search_shows_a_story_once_with_its_copies(tmp_path: Path) -> None:
+    story = (
+        "A suicide bomber struck outside the Russian embassy in Kabul on Monday, killing two embassy staff "
+        "and several Afghans waiting for visas. The Islamic State's Khorasan branch claimed the attack. "
+        "Taliban officials promised an investigation and more guards at foreign missions."
+    )
+    rows = [
+        {"id": "a", "publisher": "Steppe Wire", "date": "2022-09-05", "text": story},
+        {"id": "b", "publisher": "Eurasia Brief", "date": "2022-09-05", "text": story + " Moscow demanded protection."},
+        {"id": "c", "publisher": "Pamir Ledger", "date": "2022-09-06", "text": "Uzbekistan opened a trade centre in Termez."},
+    ]
+    (tmp_path / "wire.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    with dyadwatch.open(tmp_path / "s.duckdb") as lib:
+        report = lib.ingest(str(tmp_path / "wire.jsonl"))
+        assert report.duplicates_grouped == 1
+        collapsed = lib.search("Khorasan claimed")
+        assert list(collapsed["copies"]) == [2]
+        every = lib.search("Khorasan claimed", collapse=False)
+        assert sorted(every["publisher"]) == ["Eurasia Brief", "Steppe Wire"]

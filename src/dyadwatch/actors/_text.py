@@ -37,6 +37,12 @@ def _build_table(lower: bool) -> dict[int, str]:
 _FOLD = _build_table(lower=True)
 _FOLD_CASE = _build_table(lower=False)
 _SPACES = re.compile(r"\s+")
+# The same folding for ASCII text as a 256-byte table: bytes.translate is several times faster
+# than str.translate, and most news text is ASCII.
+_FOLD_ASCII = bytes(
+    ord(_FOLD.get(code, chr(code).lower())) if code < 128 else code for code in range(256)
+)
+_FOLD_CASE_ASCII = bytes(ord(_FOLD_CASE.get(code, chr(code))) if code < 128 else code for code in range(256))
 
 
 def fold(text: str) -> str:
@@ -45,6 +51,8 @@ def fold(text: str) -> str:
     >>> fold("Al-Qa'ida's Zawahiri, Muttaqī")
     'al qa ida s zawahiri  muttaqi'
     """
+    if text.isascii():
+        return text.encode("ascii").translate(_FOLD_ASCII).decode("ascii")
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters lower to two ("İ"): keep one
         lowered = "".join(c.lower()[0] for c in text)
@@ -53,6 +61,8 @@ def fold(text: str) -> str:
 
 def fold_case_kept(text: str) -> str:
     """Like :func:`fold` but keeping the case, for aliases that must match case ("US", "IS")."""
+    if text.isascii():
+        return text.encode("ascii").translate(_FOLD_CASE_ASCII).decode("ascii")
     return text.translate(_FOLD_CASE)
 
 

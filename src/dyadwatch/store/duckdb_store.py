@@ -108,9 +108,7 @@ class Store:
             raise StoreError(Errors.E102, where=self.path, found=version, supported=SCHEMA_VERSION)
         if version < SCHEMA_VERSION:
             if self.read_only:
-                raise StoreError(
-                    Errors.E105, where=self.path, detail=f"schema {version} needs an upgrade to {SCHEMA_VERSION}"
-                )
+                raise StoreError(Errors.E106, where=self.path, found=version, supported=SCHEMA_VERSION)
             return self._migrate(version)
         return version
 
@@ -340,8 +338,8 @@ class Store:
     def count(self, table: str) -> int:
         if table not in {"documents", "sentences", "events", "actors", "corrections", "sources", "runs", "coded_documents"}:
             raise ValueError(f"table must be one of the store's tables. Got {table!r} instead.")
-        row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
-        return int(row[0]) if row else 0
+        rows = self.con.execute(f"SELECT count(*) FROM {table}").fetchall()
+        return int(rows[0][0])
 
     def documents_frame(
         self,
@@ -381,13 +379,14 @@ class Store:
         return None
 
     def get_document(self, doc_id: str) -> Document | None:
-        row = self.con.execute(
+        rows = self.con.execute(
             "SELECT doc_id, text, title, url, publisher, author, published, date_source, language, "
             "source_kind, source, user_id, meta, collected_at, dup_group FROM documents WHERE doc_id = ?",
             [doc_id],
-        ).fetchone()
-        if row is None:
+        ).fetchall()
+        if not rows:
             return None
+        row = rows[0]
         meta = json.loads(row[12]) if row[12] else {}
         return Document(
             doc_id=row[0], text=row[1], title=row[2], url=row[3], publisher=row[4], author=row[5],
@@ -440,8 +439,8 @@ class Store:
             yield rows
 
     def max_sentence_seq(self) -> int:
-        row = self.con.execute("SELECT coalesce(max(seq), 0) FROM sentences").fetchone()
-        return int(row[0]) if row else 0
+        rows = self.con.execute("SELECT coalesce(max(seq), 0) FROM sentences").fetchall()
+        return int(rows[0][0])
 
     def sentences_by_keys(self, keys: Sequence[tuple[str, int]]) -> pd.DataFrame:
         """Sentence rows (with document metadata) for (doc_id, idx) pairs, in the given order."""
@@ -456,7 +455,7 @@ class Store:
         try:
             return self.con.execute(
                 "SELECT k.rank, s.doc_id, s.idx AS sentence_idx, s.text, d.title, d.published, "
-                "d.publisher, d.url FROM _keys k JOIN sentences s ON s.doc_id = k.doc_id AND s.idx = k.idx "
+                "d.publisher, d.url, d.dup_group FROM _keys k JOIN sentences s ON s.doc_id = k.doc_id AND s.idx = k.idx "
                 "JOIN documents d ON d.doc_id = s.doc_id ORDER BY k.rank"
             ).df()
         finally:
@@ -596,14 +595,15 @@ class Store:
 
     def summary(self) -> dict[str, Any]:
         """Counts and ranges that describe the library."""
+        # fetchall, never fetchone: DuckDB counts a result not fetched to its end as
+        # unfinished and refuses the connection's next register()
         row = self.con.execute(
             "SELECT count(*), count(DISTINCT dup_group), min(published), max(published), "
             "count(DISTINCT publisher) FROM documents"
-        ).fetchone()
-        assert row is not None
+        ).fetchall()[0]
         groups = self.con.execute(
             "SELECT count(*) FROM (SELECT dup_group FROM documents GROUP BY dup_group HAVING count(*) > 1)"
-        ).fetchone()
+        ).fetchall()[0]
         return {
             "store": self.path,
             "schema_version": self.schema_version,
