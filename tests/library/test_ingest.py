@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -223,3 +224,22 @@ def test_search_shows_a_story_once_with_its_copies(tmp_path: Path) -> None:
         assert list(collapsed["copies"]) == [2]
         every = lib.search("Khorasan claimed", collapse=False)
         assert sorted(every["publisher"]) == ["Eurasia Brief", "Steppe Wire"]
+
+
+def test_ingest_of_a_feed_served_on_loopback(tmp_path: Path, news_site: Any, fetcher: Any) -> None:
+    """A feed URL end to end: its entries' pages fetched, stored; a failing page skipped and
+    counted; a second run stores nothing new."""
+    feed = news_site.url("/feed.rss")
+    with dyadwatch.open(tmp_path / "s.duckdb") as lib:
+        with pytest.raises(SourceError) as info:
+            lib.ingest(feed, fetcher=fetcher)
+        assert info.value.code == "E221" and (info.value.where or "").startswith(news_site.url("/news/"))
+        assert lib.count_documents() == 0  # stop: nothing of the failing feed is stored
+        report = lib.ingest(feed, fetcher=fetcher, on_error="skip")
+        assert report.documents_added >= 2
+        assert report.skipped and {s.code for s in report.skipped} == {"E221"}
+        docs = lib.documents()
+        assert docs["url"].str.startswith(news_site.base).all()
+        assert set(docs["source_kind"]) == {"feed"} or set(docs["source_kind"]) == {"url"}
+        again = lib.ingest(feed, fetcher=fetcher, on_error="skip")
+        assert again.documents_added == 0 and again.documents_existing == report.documents_added

@@ -1,142 +1,91 @@
-"""The codes an actor dictionary may use: countries, top-level non-state codes, sectors.
+"""The codes an actor dictionary may use, in the terms of :mod:`dyadwatch.coding.ontology`.
 
-Country codes are CAMEO-style: ISO 3166-1 alpha-3 for current states (CAMEO's own base), ISO
-3166-3 codes for the historical states pycountry knows (``SUN`` for the USSR, ``YUG``), plus the
-CAMEO codes that are not ISO (``KSV`` Kosovo, regional codes such as ``CAS`` Central Asia) and the
-top-level non-state codes (``IGO``, ``NGO``, ``IMG``, ``MNC``). Legacy CAMEO spellings that differ
-from ISO (``ROM`` for Romania, ``TMP`` for Timor-Leste) are mapped to ISO by :data:`CAMEO_LEGACY`.
+The ontology owns the tables: the CAMEO country crosswalk (:func:`cameo_country_to_iso3`) and the
+CAMEO and PLOVER sector codes (``CAMEO_SECTORS``, ``PLOVER_SECTORS``). What is left here is what
+the actor dictionary decides for itself:
 
-Sector codes merge CAMEO's agent types and PLOVER's sectors. Where the two disagree, the
-dictionary follows PLOVER: ``JRN`` is the media and journalists, ``MED`` (PLOVER) is health;
-CAMEO used ``MED`` for media and ``HLH`` for health, so ``HLH`` is kept as a synonym of health.
+* An entry's country is the code the ontology reads a CAMEO country code as: ISO 3166-1 alpha-3
+  (``RUS``; ISO 3166-3 for the historical states pycountry knows, ``SUN`` for the USSR; ``XKX``
+  for Kosovo, CAMEO's ``KSV``), a CAMEO world region (``CAS`` Central Asia), or one of the
+  CAMEO top-level codes for actors that are not states (:data:`NON_STATE_CODES`). A legacy CAMEO
+  spelling (``ROM``) is read as its ISO code (``ROU``), and the dictionary writes the ISO one.
+* A sector is any CAMEO or PLOVER sector code. Where the two schemes spell one code for two
+  things, the dictionary follows PLOVER: ``MED`` is health and ``JRN`` the media (CAMEO's
+  ``MED`` is the media, so :func:`sector_from_cameo` turns an imported CAMEO ``MED`` into
+  ``JRN``); CAMEO's ``HLH`` stays a synonym of health.
+
+>>> is_country_code("AFG"), is_country_code("CAS"), is_country_code("IGO"), is_country_code("ROM")
+(True, True, True, False)
+>>> normalise_country_code("ROM"), normalise_country_code(" ksv"), normalise_country_code("JAP")
+('ROU', 'XKX', 'JPN')
 """
 
 from __future__ import annotations
 
-from functools import cache
+from dyadwatch.coding.ontology import CAMEO_SECTORS, PLOVER_SECTORS, cameo_country_to_iso3
+from dyadwatch.errors import ConfigError
 
 __all__ = [
-    "CAMEO_LEGACY",
     "NON_STATE_CODES",
-    "REGION_CODES",
-    "SECTOR_CODES",
-    "country_codes",
+    "TYPOS",
     "is_country_code",
     "is_sector_code",
     "normalise_country_code",
+    "sector_from_cameo",
 ]
 
-# Top-level codes for actors that are not states (CAMEO).
-NON_STATE_CODES: dict[str, str] = {
-    "IGO": "inter-governmental organisation",
-    "NGO": "non-governmental organisation",
-    "NGM": "non-governmental movement",
-    "IMG": "international militarised group",
-    "MNC": "multinational corporation",
-    "INT": "international or transnational, generic",
-    "UIS": "unidentified state actor",
-}
+# CAMEO's top-level codes for actors that are not states, which an entry may hold as its
+# country (the ontology lists them as sectors, with their meanings: ``sector("IMG").label``).
+NON_STATE_CODES = frozenset({"IGO", "NGO", "NGM", "IMG", "MNC", "INT", "UIS"})
 
-# CAMEO regional codes (GDELT's CAMEO country lookup).
-REGION_CODES: dict[str, str] = {
-    "AFR": "Africa", "ASA": "Asia", "BLK": "Balkans", "CRB": "Caribbean", "CAU": "Caucasus",
-    "CFR": "Central Africa", "CAS": "Central Asia", "CEU": "Central Europe", "EIN": "East Indies",
-    "EAF": "Eastern Africa", "EEU": "Eastern Europe", "EUR": "Europe", "LAM": "Latin America",
-    "MEA": "Middle East", "MDT": "Mediterranean", "NAF": "North Africa", "NMR": "North America",
-    "PGS": "Persian Gulf", "SCN": "Scandinavia", "SAM": "South America", "SAS": "South Asia",
-    "SEA": "Southeast Asia", "SAF": "Southern Africa", "WAF": "West Africa", "WST": "The West",
-}
-
-# CAMEO codes with no ISO 3166 equivalent.
-CAMEO_ONLY: dict[str, str] = {
-    "KSV": "Kosovo",
-    "WSB": "West Bank (CAMEO; ISO folds it into PSE)",
-    "GZS": "Gaza Strip (CAMEO; ISO folds it into PSE)",
-}
-
-# Legacy CAMEO codes that differ from ISO 3166-1 alpha-3, and the ISO code this dictionary uses.
-# Typos found in the wild (JAP, ITL in the PLOVER gold records) are listed too, so that imported
-# data and evaluation files can be read; they are never written by this dictionary.
-CAMEO_LEGACY: dict[str, str] = {
-    "ROM": "ROU",  # Romania: CAMEO kept the pre-2002 ISO code
-    "TMP": "TLS",  # Timor-Leste: CAMEO kept the pre-2002 ISO code
-    "MTN": "MNE",  # Montenegro (CAMEO, before ISO assigned MNE in 2006)
-    "IMY": "IMN",  # Isle of Man
-    "JAP": "JPN",  # not a CAMEO code: a typo in real coded data
-    "ITL": "ITA",  # not a CAMEO code: a typo in real coded data
-    "GER": "DEU",  # not a CAMEO code: a common slip (IOC / FIFA code)
-    "UK": "GBR",  # not a code at all, common in hand-made files
-}
-
-# Sector / agent codes: CAMEO agent types and PLOVER sectors, with what they mean.
-SECTOR_CODES: dict[str, str] = {
-    # state
-    "GOV": "government: the executive, ministries, officials, diplomats",
-    "MIL": "military: armed forces, troops, border guards of a state",
-    "COP": "police and internal security forces",
-    "JUD": "judiciary: courts, judges, prosecutors",
-    "LEG": "legislature: parliament, lawmakers",
-    "SPY": "state intelligence services",
-    "PRM": "paramilitary forces not opposed to the government (PLOVER)",
-    # armed non-state
-    "INS": "insurgents: armed groups seeking to overthrow the government",
-    "REB": "rebels: armed opposition",
-    "SEP": "separatist rebels",
-    "UAF": "unidentified or unaligned armed forces ('gunmen')",
-    "CRM": "criminals, traffickers, gangs",
-    # political
-    "OPP": "political opposition",
-    "PTY": "political parties",
-    "ELI": "elites: former officials, leaders out of office",
-    "PRE": "partially recognised entities (PLOVER)",
-    "MOD": "moderates",
-    "RAD": "radicals, extremists",
-    # society
-    "CVL": "civilians, the public, protesters, activists",
-    "REF": "refugees and displaced people",
-    "BUS": "business: companies, firms, traders",
-    "LAB": "labour: workers, unions",
-    "AGR": "agriculture: farmers, peasants",
-    "EDU": "education: students, teachers, universities",
-    "JRN": "journalists and the media (PLOVER; CAMEO's MED)",
-    "MED": "health: doctors, hospitals (PLOVER)",
-    "HLH": "health (CAMEO)",
-    "REL": "religious leaders and organisations",
-    "HRI": "human-rights groups",
-    "ENV": "environmental groups",
-    "DEV": "development and aid organisations",
-    "SOC": "civil society organisations",
-    "SET": "settlers",
-    "UNK": "unidentified actors",
-    # international
-    "PKO": "peacekeepers",
-    "UNO": "United Nations bodies",
-    "IGO": "inter-governmental organisation (as an agent: its officials)",
-    "NGO": "non-governmental organisation",
+# Country codes that are no code at all but are found in real coded data (the PLOVER gold
+# records write JAP, ITL and VTN), so that imported data and evaluation files can be read.
+# The dictionary never writes them.
+TYPOS: dict[str, str] = {
+    "JAP": "JPN",
+    "ITL": "ITA",
+    "VTN": "VNM",
+    "GER": "DEU",  # the IOC / FIFA code, a common slip
+    "UK": "GBR",
 }
 
 
-@cache
-def country_codes() -> frozenset[str]:
-    """Every country-level code the dictionary accepts (computed once)."""
-    import pycountry
-
-    codes = {c.alpha_3 for c in pycountry.countries}
-    codes |= {c.alpha_3 for c in pycountry.historic_countries if getattr(c, "alpha_3", None)}
-    codes |= set(NON_STATE_CODES) | set(REGION_CODES) | set(CAMEO_ONLY)
-    return frozenset(codes)
+def _as_iso(code: str) -> str | None:
+    """The ontology's reading of a CAMEO country code; the code itself for a region; else None."""
+    try:
+        iso = cameo_country_to_iso3(code)
+    except ConfigError:
+        return None
+    return code if iso is None else iso
 
 
 def is_country_code(code: str) -> bool:
-    return code in country_codes()
+    """Whether an entry may hold ``code`` as its country: the code the ontology gives, a CAMEO
+    region or a non-state code (legacy spellings such as ``ROM`` are not: write ``ROU``)."""
+    return code in NON_STATE_CODES or (len(code) == 3 and _as_iso(code) == code)
 
 
 def is_sector_code(code: str) -> bool:
-    return code in SECTOR_CODES
+    """Whether ``code`` is a CAMEO or a PLOVER sector code."""
+    return code in CAMEO_SECTORS or code in PLOVER_SECTORS
+
+
+def sector_from_cameo(code: str) -> str:
+    """A CAMEO sector code in the dictionary's terms: a code PLOVER spells alike for another
+    thing becomes PLOVER's code for what CAMEO meant (``MED`` -> ``JRN``); others are kept.
+
+    >>> sector_from_cameo("MED"), sector_from_cameo("INS"), sector_from_cameo("GOV")
+    ('JRN', 'INS', 'GOV')
+    """
+    known = CAMEO_SECTORS.get(code)
+    if known is not None and code in PLOVER_SECTORS and known.plover not in (None, code):
+        return known.plover
+    return code
 
 
 def normalise_country_code(code: str | None) -> str | None:
-    """Map a legacy CAMEO code or a known typo to the code this dictionary uses.
+    """A country code as the dictionary writes it: legacy CAMEO codes and known typos mapped to
+    ISO (through the ontology's crosswalk); other codes upper-cased and kept.
 
     >>> normalise_country_code("ROM"), normalise_country_code("rus"), normalise_country_code(None)
     ('ROU', 'RUS', None)
@@ -144,4 +93,6 @@ def normalise_country_code(code: str | None) -> str | None:
     if not code:
         return None
     upper = code.strip().upper()
-    return CAMEO_LEGACY.get(upper, upper)
+    if upper in TYPOS:
+        return TYPOS[upper]
+    return _as_iso(upper) or upper

@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from dyadwatch.actors.codes import is_country_code, is_sector_code, normalise_country_code
+from dyadwatch.actors.codes import is_country_code, is_sector_code, normalise_country_code, sector_from_cameo
 from dyadwatch.errors import DictionaryError, Errors
 from dyadwatch.records import Actor, Role
 
@@ -89,7 +89,7 @@ def parse_petrarch_code(body: str) -> Role | None:
     if country is None or not is_country_code(country):
         raise ValueError(f"unknown country code '{code[:3]}' in '{code}'")
     triples = [code[i:i + 3] for i in range(3, len(code), 3)]
-    sector = next((t for t in triples if is_sector_code(t)), None)
+    sector = next((sector_from_cameo(t) for t in triples if is_sector_code(t)), None)
     return Role(country=country, sector=sector, start=start, end=end, attributes=(f"cameo={code}",))
 
 
@@ -203,7 +203,7 @@ def import_petrarch_agents(path: str | Path, *, strict: bool = False, prefix: st
         for body in codes:
             code = body.strip().strip("~").upper()
             triples = [code[i:i + 3] for i in range(0, len(code), 3)]
-            sector = next((t for t in triples if is_sector_code(t)), None)
+            sector = next((sector_from_cameo(t) for t in triples if is_sector_code(t)), None)
             if sector:
                 break
         if sector is None:

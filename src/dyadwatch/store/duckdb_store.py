@@ -56,9 +56,10 @@ def _classify_open_error(exc: Exception, path: str) -> StoreError:
 class Store:
     """A dyadwatch store in one DuckDB file (or in memory, for tests and notebooks).
 
+    >>> from dyadwatch.store import SCHEMA_VERSION
     >>> store = Store(":memory:")
-    >>> store.schema_version
-    1
+    >>> store.schema_version == SCHEMA_VERSION
+    True
     >>> store.close()
     """
 

@@ -16,6 +16,7 @@ import logging
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -77,14 +78,15 @@ def read_plover_gold(path: str | os.PathLike[str]) -> list[GoldSentence]:
     except UnicodeDecodeError as exc:
         raise gold_error(_FORMAT, str(file), 1, f"not UTF-8 text ({exc.reason})") from None
     sentences = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for line, record in _records(text, str(file)):
         sentence = _sentence(record, line, str(file))
         if sentence is None:
             continue
-        if sentence.id in seen:
-            raise gold_error(_FORMAT, str(file), line, f"record id {sentence.id!r} occurs twice")
-        seen.add(sentence.id)
+        seen[sentence.id] = seen.get(sentence.id, 0) + 1
+        if seen[sentence.id] > 1:  # the 2016 file repeats a few ids on different sentences
+            log.debug("%s line %d: id %s repeated; read as %s#%d", file, line, sentence.id, sentence.id, seen[sentence.id])
+            sentence = replace(sentence, id=f"{sentence.id}#{seen[sentence.id]}")
         sentences.append(sentence)
     return sentences
 
@@ -179,9 +181,9 @@ def _sentence(record: Any, line: int, where: str) -> GoldSentence | None:
     for key in ("context", "eventText", "comment"):
         if record.get(key):
             meta[key] = record[key]
-    spans = _spans(text, sources, targets, joint)
+    spans, missing = _spans(text, sources, targets, joint)
     if spans is None:
-        meta["spans_missing"] = [a.get("actorText") for a in sources + targets if _find(text, a.get("actorText")) is None]
+        meta["spans_missing"] = missing
         source_spans = target_spans = joint_spans = None
     else:
         source_spans, target_spans, joint_spans = spans
@@ -237,11 +239,11 @@ def _event(source: dict[str, Any] | None, target: dict[str, Any] | None, event_t
 def _find(text: str, actor_text: Any, taken: list[Span] | None = None) -> Span | None:
     """Where an actor's words are in the text: the first place not already taken.
 
-    Spaces match any run of spaces; "U.S. ... negotiators" spans from its first to its last
-    part; a case-insensitive match is the fallback."""
+    Spaces match any run of spaces; "U.S. ... negotiators" (or "..") spans from its first to
+    its last part; a case-insensitive match is the fallback."""
     if not isinstance(actor_text, str) or not actor_text.strip():
         return None
-    parts = [p.split() for p in actor_text.split("...") if p.strip()]
+    parts = [p.split() for p in re.split(r"\.{2,}|\u2026", actor_text) if p.strip()]
     taken = taken or []
     for flags in (0, re.IGNORECASE):
         patterns = [re.compile(r"\s+".join(map(re.escape, words)), flags) for words in parts]
@@ -260,14 +262,19 @@ def _find(text: str, actor_text: Any, taken: list[Span] | None = None) -> Span |
 
 def _spans(
     text: str, sources: list[dict[str, Any]], targets: list[dict[str, Any]], joint: bool
-) -> tuple[tuple[Span, ...], tuple[Span, ...], tuple[Span, ...]] | None:
+) -> tuple[tuple[tuple[Span, ...], tuple[Span, ...], tuple[Span, ...]] | None, list[Any]]:
+    """(source, target, joint) spans, or None and the actor texts that could not be placed."""
     taken: list[Span] = []
     located: dict[str, list[Span]] = {"source": [], "target": [], "joint": []}
+    missing: list[Any] = []
     for role, actors in (("joint" if joint else "source", sources), ("target", targets)):
         for actor in actors:
             span = _find(text, actor.get("actorText"), taken)
             if span is None:
-                return None
+                missing.append(actor.get("actorText"))
+                continue
             taken.append(span)
             located[role].append(span)
-    return tuple(located["source"]), tuple(located["target"]), tuple(located["joint"])
+    if missing:
+        return None, missing
+    return (tuple(located["source"]), tuple(located["target"]), tuple(located["joint"])), []
