@@ -6,7 +6,23 @@ each resolved in its sentence. PLOVER records carry gold country and sector code
 spans carry none, so its accuracy is measured on the spans hand-coded in
 tests/actors/golden/conflibert_spans.jsonl (keys only: file, sentence, token span), and its
 coverage (share of spans resolved at all) on every span. PLOVER's gold uses a few codes that are
-not ISO or not CAMEO (JAP, ITL); they are read through codes.normalise_country_code.
+no code at all (JAP, ITL, VTN); they are read through codes.normalise_country_code.
+
+Each accuracy is printed strict (the codes as the dictionary writes them against the gold's) and,
+for PLOVER, also mapped through two stated conventions where the gold's scheme differs from the
+dictionary's:
+
+* sectors in PLOVER's terms: the dictionary keeps CAMEO's insurgent and separatist sectors (INS,
+  SEP) and peacekeepers (PKO), which PLOVER folds into REB and MIL (PLOVER manual, section 5.2,
+  note 3); the ontology's CAMEO-to-PLOVER sector crosswalk does the reading
+  (``ontology.sector(code).plover``), for codes that are not PLOVER codes already;
+* international organisations as one class: the 2016 gold records write IGO for the Red Cross
+  and Amnesty International, which CAMEO and PLOVER 2021 (table 5.1) code NGO, so IGO, NGO and
+  PLOVER's UNO and EUR count as one code.
+
+Speed: the best of several passes over the same batch (the usual estimate of speed on a machine
+that other work shares), for dictionary matching alone (Resolver.spans) and for full tagging
+(Resolver.tag: compounds, dated roles, context rules and a reason on every mention).
 """
 
 from __future__ import annotations
@@ -17,7 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -26,6 +42,11 @@ from _common import PROJECT_ROOT, figure, shared_data_dir, skip  # noqa: E402
 
 from dyadwatch.actors import ActorDictionary, Resolver  # noqa: E402
 from dyadwatch.actors.codes import normalise_country_code  # noqa: E402
+from dyadwatch.coding.ontology import CAMEO_SECTORS, PLOVER_SECTORS  # noqa: E402
+
+# International organisations, one class in the mapped reading (see the module docstring).
+INTERNATIONAL = frozenset({"IGO", "NGO", "UNO", "EUR"})
+REPEATS = 5
 
 CONFLIBERT_GOLD = PROJECT_ROOT / "tests" / "actors" / "golden" / "conflibert_spans.jsonl"
 
@@ -75,16 +96,36 @@ def conflibert_sentences(folder: Path, name: str) -> Iterator[tuple[int, list[st
         tokens, tags = [], []
 
 
+def plover_sector(code: str | None) -> str | None:
+    """A dictionary sector in PLOVER's terms: PLOVER codes as they are, CAMEO-only codes through
+    the ontology's crosswalk (INS, SEP -> REB; PKO -> MIL)."""
+    if code is None or code in PLOVER_SECTORS:
+        return code
+    known = CAMEO_SECTORS.get(code)
+    return known.plover if known is not None else code
+
+
+def plover_country(code: str | None) -> str | None:
+    return "IGO" if code in INTERNATIONAL else code
+
+
 def accuracy_plover(resolver: Resolver, folder: Path) -> None:
     spans = list(plover_spans(folder))
-    country = both = 0
+    country = both = mapped_country = mapped_both = 0
     for text, sentence, date, gold_country, gold_sector in spans:
         result = resolver.resolve(text, date, sentence=sentence)
         if result.country == gold_country:
             country += 1
             both += result.sector == gold_sector
-    figure("actors.country_accuracy.plover", country / len(spans), ">= 0.90", f"n={len(spans)}")
-    figure("actors.country_sector_accuracy.plover", both / len(spans), "report", f"n={len(spans)}")
+        if plover_country(result.country) == plover_country(gold_country):
+            mapped_country += 1
+            mapped_both += plover_sector(result.sector) == gold_sector
+    n = f"n={len(spans)}"
+    figure("actors.country_accuracy.plover", country / len(spans), ">= 0.90", f"{n} strict")
+    figure("actors.country_accuracy.plover.map", mapped_country / len(spans), ">= 0.90", f"{n} IGO=NGO")
+    figure("actors.country_sector_accuracy.plover", both / len(spans), "report", f"{n} strict")
+    figure("actors.country_sector_accuracy.plover.map", mapped_both / len(spans), "report",
+           f"{n} PLOVER sectors")
 
 
 def accuracy_conflibert(resolver: Resolver, folder: Path) -> None:
@@ -157,20 +198,33 @@ def speed(folder: Path | None) -> None:
     else:
         sentences = ["Russian Foreign Minister Sergey Lavrov met the Taliban delegation in Moscow on Wednesday.",
                      "The Pakistani Taliban claimed an attack on a police post near the Afghan border."]
-    batch = (sentences * (60_000 // len(sentences) + 1))[:60_000]
-    spans = 0
-    started = time.perf_counter()
-    for sentence in batch:
-        spans += len(resolver.spans(sentence))
-    elapsed = time.perf_counter() - started
-    figure("actors.tag_sentences_per_s", len(batch) / elapsed, ">= 50000", f"{spans / len(batch):.1f} spans/sent")
-    mentions = 0
-    started = time.perf_counter()
-    for sentence in batch:
-        mentions += len(resolver.tag(sentence, "2021-10-20"))
-    elapsed = time.perf_counter() - started
-    figure("actors.tag_resolve_sentences_per_s", len(batch) / elapsed, "report",
-           f"{mentions / len(batch):.1f} mentions/sent, dated")
+    batch = (sentences * (20_000 // len(sentences) + 1))[:20_000]
+    for sentence in batch[:2_000]:  # the first pass fills the per-date memos, as a long run would
+        resolver.tag(sentence, "2021-10-20")
+
+    def match() -> int:
+        return sum(len(resolver.spans(sentence)) for sentence in batch)
+
+    def tag() -> int:
+        return sum(len(resolver.tag(sentence, "2021-10-20")) for sentence in batch)
+
+    spans, elapsed = _best(match)
+    figure("actors.match_sentences_per_s", len(batch) / elapsed, "report",
+           f"{spans / len(batch):.1f} spans/sent, matching only")
+    mentions, elapsed = _best(tag)
+    figure("actors.tag_sentences_per_s", len(batch) / elapsed, ">= 50000",
+           f"{mentions / len(batch):.1f} mentions/sent, full tagging, dated")
+
+
+def _best(work: Callable[[], int]) -> tuple[int, float]:
+    """What ``work`` returns and its shortest wall time over REPEATS passes."""
+    times = []
+    result = 0
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - started)
+    return result, min(times)
 
 
 def main() -> None:

@@ -58,3 +58,9 @@ def test_list_country() -> None:
     result = runner.invoke(app, ["list", "--country", "AFG", "--kind", "person", "--date", "2022-01-01"])
     assert result.exit_code == 0
     assert "amir-khan-muttaqi" in result.output and "AFGGOV" in result.output
+
+
+def test_list_reads_a_cameo_country_code() -> None:
+    result = runner.invoke(app, ["list", "--country", "KSV", "--kind", "state"])
+    assert result.exit_code == 0
+    assert "xkx" in result.output and "for XKX" in result.output

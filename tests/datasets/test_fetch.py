@@ -359,6 +359,12 @@ def test_the_account_with_one_missing_and_one_corrupt_file(site: Site, fetcher: 
     assert [m["name"] for m in saved["missing"]] == [SLOTS[1], SLOTS[3]]
     assert saved["corrupt"][0]["got_md5"] == md5(files[SLOTS[2]])
 
+    # a second run tries the missing and corrupt files again, and says which list it used
+    again = fetch_gdelt(tmp_path, DAY, DAY, base_url=base, fetcher=fetcher)
+    assert again.already_present == (SLOTS[0],) and len(again.missing) == 2 and len(again.corrupt) == 1
+    assert site.hits(f"/gdeltv2/{SLOTS[1]}") == 2 and site.hits(f"/gdeltv2/{SLOTS[2]}") == 2
+    assert any("--refresh-list" in note for note in again.notes)
+
 
 def test_slots_after_the_end_of_the_list_are_not_yet_published(site: Site, fetcher: Fetcher, tmp_path: Path) -> None:
     files = {name: export_zip(name) for name in SLOTS[:3]}
@@ -704,8 +710,8 @@ def ged_csv(rows: int = 3, *, columns: list[str] = GED_COLUMNS) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def ged_zip(csv_bytes: bytes, member: str = "GEDEvent_v23_1.csv") -> bytes:
-    return zipped(member, [csv_bytes])
+def ged_zip(csv_bytes: bytes, member: str = "GEDEvent_v23_1.csv", *, stored: bool = False) -> bytes:
+    return zipped(member, [csv_bytes], stored=stored)
 
 
 def test_ucdp_release_is_fetched_checked_and_recorded(site: Site, fetcher: Fetcher, tmp_path: Path) -> None:
@@ -738,6 +744,7 @@ def test_ucdp_real_sample(site: Site, fetcher: Fetcher, tmp_path: Path, shared_d
         (ged_zip(ged_csv(2, columns=GED_COLUMNS[:48])), "48 columns instead of the GED's 49"),
         (ged_zip(ged_csv(2)[:-40]), "record 2 of GEDEvent_v23_1.csv has"),
         (zipped("notes.txt", [b"hello"]), "0 CSV files instead of 1"),
+        (ged_zip(ged_csv(2), stored=True).replace(b"region-1", b"regioN-1"), "Bad CRC-32"),  # damaged in transit
     ],
 )
 def test_ucdp_bad_release_is_corrupt(site: Site, fetcher: Fetcher, tmp_path: Path, body: bytes, words: str) -> None:
@@ -747,6 +754,19 @@ def test_ucdp_bad_release_is_corrupt(site: Site, fetcher: Fetcher, tmp_path: Pat
     assert words in corrupt.reason and corrupt.kept_as == tmp_path / "ged231-csv.zip.corrupt"
     assert not (tmp_path / "ged231-csv.zip").exists() and not (tmp_path / "ged231-csv.zip.json").exists()
     assert not account.complete and account.files == ()
+
+
+def test_ucdp_file_without_its_record_or_damaged(site: Site, fetcher: Fetcher, tmp_path: Path) -> None:
+    body = ged_zip(ged_csv(3))
+    site.add("/ged/ged231-csv.zip", Served(body))
+    (tmp_path / "ged231-csv.zip").write_bytes(body)  # a run stopped before writing the record
+    account = fetch_ucdp(tmp_path, base_url=site.url("/ged"), fetcher=fetcher)
+    assert account.already_present == ("ged231-csv.zip",) and site.hits("/ged/ged231-csv.zip") == 0
+    assert json.loads((tmp_path / "ged231-csv.zip.json").read_text())["rows"] == 3
+
+    (tmp_path / "ged231-csv.zip").write_bytes(body[:-10])  # changed since its record was written
+    again = fetch_ucdp(tmp_path, base_url=site.url("/ged"), fetcher=fetcher)
+    assert again.fetched == ("ged231-csv.zip",) and (tmp_path / "ged231-csv.zip").read_bytes() == body
 
 
 def test_ucdp_missing_and_resumed(site: Site, fetcher: Fetcher, tmp_path: Path) -> None:
@@ -820,3 +840,26 @@ def test_cli_ctrl_c_says_how_to_resume(monkeypatch: pytest.MonkeyPatch, tmp_path
     result = runner.invoke(cli(), args)
     assert result.exit_code == fetch_cli.EXIT_INTERRUPTED
     assert "re-run the same command to resume" in " ".join(result.output.split())
+
+
+def test_cli_import_hook(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    datasets = importlib.import_module("dyadwatch.datasets")
+    base = publish(site, day_files(), unserved=(SLOTS[1],))
+    args = ["fetch", "gdelt", "--start", "2015-02-18", "--end", "2015-02-18", "--base-url", base,
+            "--dest", str(tmp_path), "--store", str(tmp_path / "s.duckdb"), "--import"]
+    if getattr(datasets, "import_files", None) is None:  # until the importer lands: a clear refusal, before fetching
+        refused = runner.invoke(cli(), args)
+        assert refused.exit_code == 2 and "dyadwatch import" in " ".join(refused.output.split())
+        assert site.hits("/gdeltv2/masterfilelist.txt") == 0
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(datasets, "import_files", lambda *call: calls.append(call), raising=False)
+    incomplete = runner.invoke(cli(), args)
+    assert incomplete.exit_code == fetch_cli.EXIT_INCOMPLETE and "Nothing was imported" in incomplete.output
+    assert calls == []
+    allowed = runner.invoke(cli(), [*args, "--allow-missing", "--actors", "USA"])
+    assert allowed.exit_code == 0, allowed.output
+    [(store, dataset, paths)] = calls
+    assert store == str(tmp_path / "s.duckdb") and dataset == "gdelt2"
+    assert [Path(p).name for p in paths] == [n.replace(".zip", ".USA.tsv") for n in SLOTS if n != SLOTS[1]]

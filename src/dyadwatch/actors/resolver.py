@@ -8,6 +8,18 @@ dated roles; the sentence's other mentions settle an alias that several entries 
 entry matches is reported, not guessed. Every result carries the reason: which alias, which
 entry, which dated role, and where the date came from.
 
+A few rules read the words around a mention: a capital is its government when it speaks and
+the place after "in"; "former" (also "Former Socialist prime minister") makes an official ELI;
+an ethnic group is coded by the state the sentence says it lives in ("ethnic Albanians in south
+Serbia": SRB), the convention of CAMEO-coded data; a title beside a person the dictionary has no
+role for on the date gives the sector ("President X"); a sector with a top-level code of its own
+("a human rights group": NGO) keeps it when nothing else names a country.
+
+The tagger's hot path works from tables built once per dictionary (the automaton, each alias
+key's claimants with and without case) and memos keyed by date (what each alias means on a day,
+what each compound means), so that a sentence costs a fold, one automaton pass and a few dict
+look-ups per mention.
+
 >>> from dyadwatch.actors import ActorDictionary
 >>> resolver = ActorDictionary.load().resolver()
 >>> [(m.text, m.country, m.sector) for m in resolver.tag("Kabul rejected the claim.", "2022-01-05")]
@@ -60,8 +72,8 @@ _PREFIX = re.compile(r"(?:^|[\s(])(anti|pro|non|post|pre)[-\u2010\u2011]$", re.I
 # prime minister X" (capitalised words only, so that "former ruling party" stays the party's).
 _FORMER = re.compile(r"\b(?i:former|ex|erstwhile|ousted|deposed|exiled)[\s-]+(?:[A-Z][\w'\u2019-]*\s+){0,2}$")
 _FORMER_WINDOW = 40
-# An ethnic group is coded by the country it lives in, not by its kin state (CAMEO's rule:
-# "ethnic Albanians in Macedonia" are MKD civilians). The words between the group and the
+# An ethnic group is coded by the country it lives in, not by its kin state, as CAMEO-coded data
+# does ("ethnic Albanians in Macedonia" are MKD civilians, the ethnicity a secondary code). The words between the group and the
 # place that say where it lives: "in", "of", "living in ...", with a direction before the place.
 _RESIDENCE = re.compile(
     r"(?:[^.;:!?]*\s)?(?:in|of|inside|within)\s+(?:the\s+)?"
@@ -75,6 +87,9 @@ _OF_PLACE = re.compile(
 # Gaps that join two matches into one compound mention.
 _JOIN = re.compile(r"\s*(?:['\u2019]s)?\s*|\s*[-\u2010\u2011]\s*|[-\u2010\u2011]led\s+")
 _JOIN_OF = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
+# An abbreviation written with stops ("U.S.", "U.N."): its last stop is part of the word, so
+# "U.S. officials" is one mention.
+_DOTTED = re.compile(r"[A-Z](?:\.[A-Z])+")
 # A name after a title that the dictionary does not know: "Foreign Minister Igor Ivanov".
 _NAME_AFTER = re.compile(r"\s+((?:[A-Z][\w'\u2019.-]*\s?){1,3})")
 # Capitalised words after a title that are not a name ("officials Monday", "troops In ...").
@@ -142,10 +157,12 @@ _Found = tuple[int, int, Actor | None, Role | None, str | None, str | None, str 
                tuple[str, ...], tuple[str, ...], str]
 
 _DASHES = "-\u2010\u2011"
+_NAMED = frozenset({"state", "entity", "agreed"})  # kinds of match that name who (and so a country)
 _KINDS_BY_ENTRY = {"sector": "agent", "state": "state", "place": "state"}
 # Memo sizes: news repeats the same few actors and dates, so these stay small in practice;
 # a memo that outgrows its bound is emptied rather than evicted entry by entry.
 _MEMO_LIMIT = 100_000
+_DAYS_LIMIT = 2_000
 
 
 @lru_cache(maxsize=4096)
@@ -204,7 +221,7 @@ class Resolver:
         automaton.make_automaton()
         self._automaton = automaton
         self._roles: dict[tuple[str, dt.date], Role | None] = {}
-        self._meanings: dict[tuple[int, dt.date], _Meaning] = {}
+        self._meanings: dict[dt.date, dict[int, _Meaning]] = {}  # day -> slot -> meaning
         self._cores: dict[tuple[str, dt.date, str | tuple[str, ...]], _Core] = {}
         self._assigned: dict[tuple[int, dt.date], tuple[Actor, Role | None, str | None, str | None, str]] = {}
         self._fuzzy_keys: list[str] | None = None
@@ -317,6 +334,8 @@ class Resolver:
 
     @staticmethod
     def _day(date: dt.date | str | None, doc_date: dt.date | str | None) -> tuple[dt.date, str]:
+        if type(date) is str and date:
+            return _parse_day(date), "event"  # the usual call, first
         for value, source in ((date, "event"), (doc_date, "document")):
             if value is None or value == "":
                 continue
@@ -369,7 +388,8 @@ class Resolver:
             end = -negative_end
             slot = 2 * index
             shapes = forms[index]
-            if shapes is not None and " ".join(fold_case_kept(text[start:end]).split()) not in shapes:
+            if shapes is not None and text[start:end] not in shapes and \
+                    " ".join(fold_case_kept(text[start:end]).split()) not in shapes:
                 # a case-sensitive alias ("US", "IS") seen in the wrong case ("us", "is"):
                 # keep its case-insensitive claimants, if any
                 slot += 1
@@ -383,13 +403,17 @@ class Resolver:
 
     def _parts(self, hits: list[tuple[int, int, int]], day: dt.date) -> list[_Part]:
         """Each match resolved on the date; shared aliases settled by date, then by the sentence."""
-        meanings = self._meanings
+        meanings = self._meanings.get(day)
+        if meanings is None:
+            if len(self._meanings) > _DAYS_LIMIT:
+                self._meanings.clear()
+            meanings = self._meanings[day] = {}
         parts: list[_Part] = []
         pending = False
         for start, end, slot in hits:
-            meaning = meanings.get((slot, day))
+            meaning = meanings.get(slot)
             if meaning is None:
-                meaning = self._meaning(slot, day)
+                meaning = meanings[slot] = self._meaning(slot, day)
             alias, actor, role, country, sector, kind, entries = meaning
             parts.append(_Part(start, end, entries, alias, actor, role, country, sector, kind))
             pending = pending or not kind
@@ -415,9 +439,6 @@ class Resolver:
         else:
             actor, role, country, sector, kind = self._assigned_on(entries[0], day)
             meaning = (entries[0], actor, role, country, sector, kind, self._slots[slot])
-        if len(self._meanings) > _MEMO_LIMIT:
-            self._meanings.clear()
-        self._meanings[(slot, day)] = meaning
         return meaning
 
     def _settle(self, parts: list[_Part], day: dt.date) -> None:
@@ -485,8 +506,25 @@ class Resolver:
         if part.start - last.end > (8 if last.kind == "agent" else 5):
             return False  # more than a space, "'s", "-" or " of the " apart
         gap = text[last.end:part.start]
+        if gap[:1] == "." and _DOTTED.fullmatch(text, last.start, last.end):
+            gap = gap[1:]
         if gap != " " and not _JOIN.fullmatch(gap) and not (last.kind == "agent" and _JOIN_OF.fullmatch(gap)):
             return False
+        kind = part.kind
+        if len(group) == 1:  # the usual case, the rules below for a group of one
+            other = last.kind
+            if kind == "ambiguous" or other == "ambiguous":
+                return False
+            if kind in _NAMED and part.country and other in _NAMED and last.country and part.country != last.country:
+                return False
+            if kind == "state" and other == "state":
+                return False
+            if kind == "agreed" or other == "agreed":
+                return kind != "agreed" or other in ("agent", "state")
+            if kind == "entity" and other == "entity":
+                return part.actor is not None and part.actor.kind == "person" and \
+                    last.actor is not None and last.actor.kind != "person"
+            return True
         if part.kind == "ambiguous" or any(p.kind == "ambiguous" for p in group):
             return False
         countries = {p.country for p in group if p.kind in ("state", "entity", "agreed") and p.country}
@@ -506,10 +544,15 @@ class Resolver:
         """The mentions of a sentence from its matches; ``date_note`` ends every reason."""
         if not hits:
             return []
-        found = [self._combine(text, group, day, date_note) for group in self._groups(text, self._parts(hits, day))]
-        for index, one in enumerate(found):
+        found: list[_Found] = []
+        placed: list[int] | None = None
+        for group in self._groups(text, self._parts(hits, day)):
+            one = self._combine(text, group, day, date_note)
             if one[11] and one[11] != "kin":
-                found[index] = self._residence(text, found, index, date_note)
+                placed = [*(placed or ()), len(found)]
+            found.append(one)
+        for index in placed or ():
+            found[index] = self._residence(text, found, index, date_note)
         return found
 
     @staticmethod
@@ -636,7 +679,12 @@ class Resolver:
             actor, role = head.actor, head.role
             country, sector = head.country, head.sector
             attributes = role.attributes if role else ()
-            if agents and head.actor.kind != "person":
+            if agents and head.actor.kind == "person" and head.role is None and agents[0].sector:
+                # "Russian President Boris Yeltsin" on a date the dictionary has no role for:
+                # the title in the text is the better evidence of what he was then
+                sector = agents[0].sector
+                notes.append(f"the title says {sector}")
+            elif agents and head.actor.kind != "person":
                 agent = agents[0]
                 if head.actor.kind in ("igo", "forum"):
                     if agent.sector not in ("GOV", "IGO"):
@@ -735,6 +783,16 @@ class Resolver:
                 found = self._residence(text, whole, mine[0], date_note)
             if context and found[4] is None and found[5] is not None:
                 found = self._sentence_country(text, whole, found, date_note)
+        if found[4] is not None and found[5] is None and len(groups) > 1:
+            # "Sierra Leonean ... refugees", "refugees fleeing the war in Liberia": the span is one
+            # actor, whose country one group names and whose sector another
+            sectors = [g for g in groups if g is not best and all(p.kind == "agent" for p in g)]
+            if sectors and sectors[0][0].sector:
+                sector = sectors[0][0].sector
+                shown = text[sectors[0][0].start:sectors[0][-1].end]
+                found = (*found[:5], sector, str(found[4]) + sector,
+                         found[7][:len(found[7]) - len(date_note)] + f"; sector {sector} from '{shown}' in the same span" + date_note,
+                         *found[8:])
         return self._resolution(text, found, day, source)
 
     @staticmethod

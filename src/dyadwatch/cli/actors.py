@@ -88,23 +88,25 @@ def check(
 
 @app.command("list")
 def list_(
-    country: Annotated[str | None, typer.Option("--country", help="A country code (AFG, RUS, IGO...).")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="A country code (AFG, RUS, IGO...; CAMEO's KSV, ROM ... read too).")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="state, body, igo, forum, group, person, sector, ...")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Show each entry's code on this date.")] = None,
     dict_paths: DictOption = None,
 ) -> None:
     """List the dictionary's entries, by country and kind, with their code on a date."""
     from dyadwatch.actors import KINDS
+    from dyadwatch.actors.codes import normalise_country_code
 
     if kind is not None and kind not in KINDS:
         raise typer.BadParameter(f"must be one of {', '.join(KINDS)}. Got {kind!r} instead.", param_hint="--kind")
     day = parse_day(date, "--date")
     dictionary = _dictionary(dict_paths)
-    if country:
-        entries = dictionary.by_country(country.upper(), kind=kind)
+    wanted = normalise_country_code(country)  # CAMEO's own spellings read as the dictionary's: KSV -> XKX
+    if wanted:
+        entries = dictionary.by_country(wanted, kind=kind)
     else:
         entries = sorted((a for a in dictionary if kind is None or a.kind == kind), key=lambda a: (a.kind, a.name))
-    table = Table(title=f"{len(entries)} entries" + (f" for {country.upper()}" if country else ""))
+    table = Table(title=f"{len(entries)} entries" + (f" for {wanted}" if wanted else ""))
     for column in ("id", "name", "kind", "code" if day else "default", "roles"):
         table.add_column(column)
     for actor in entries:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -27,6 +27,9 @@ from dyadwatch.datasets.fetch import (
     fetch_gdelt,
     fetch_ucdp,
 )
+
+# dyadwatch.datasets.import_files(store, dataset, paths): what --import calls
+Importer = Callable[[str | None, str, list[Path]], object]
 
 EXIT_INCOMPLETE = 3
 EXIT_INTERRUPTED = 130
@@ -45,6 +48,13 @@ AllowMissingOption = Annotated[
     bool,
     typer.Option("--allow-missing", help="Exit 0 even when files are missing or corrupt (they are still listed)."),
 ]
+ImportOption = Annotated[
+    bool,
+    typer.Option(
+        "--import",
+        help="Import the verified files into the store afterwards (an incomplete fetch only with --allow-missing).",
+    ),
+]
 
 
 @app.command("gdelt")
@@ -62,8 +72,10 @@ def gdelt(
     refresh_list: Annotated[bool, typer.Option("--refresh-list", help="Fetch the file list again even when the saved one covers the range.")] = False,
     on_error: Annotated[str, typer.Option("--on-error", help="A malformed line of the file list: stop, or skip it (the file it names counts as missing).", case_sensitive=False)] = "stop",
     allow_missing: AllowMissingOption = False,
+    import_after: ImportOption = False,
 ) -> None:
     """Download GDELT's event files for a date range, checked against GDELT's sizes and MD5s."""
+    importer = _importer() if import_after else None
     first = parse_day(start, "--start")
     last = parse_day(end, "--end")
     assert first is not None and last is not None  # both options are required
@@ -78,7 +90,7 @@ def gdelt(
             on_error="skip" if mode == "skip" else "stop", progress=tick,
         )
     _print_account(account, f"GDELT {version}.0, {first} .. {last}")
-    _finish(account, allow_missing)
+    _finish(account, allow_missing, importer, store)
 
 
 @app.command("ucdp")
@@ -88,13 +100,15 @@ def ucdp(
     dest: DestOption = None,
     base_url: Annotated[str, typer.Option("--base-url", help="Where the GED releases are.")] = UCDP_BASE_URL,
     allow_missing: AllowMissingOption = False,
+    import_after: ImportOption = False,
 ) -> None:
     """Download a UCDP GED release (zipped CSV); check it and record its size and SHA-256."""
+    importer = _importer() if import_after else None
     folder = dest if dest is not None else default_download_dir(store, "ucdp")
     with _progress("UCDP GED"):
         account = fetch_ucdp(folder, version=version, base_url=base_url)
     _print_account(account, f"UCDP GED {version}")
-    _finish(account, allow_missing)
+    _finish(account, allow_missing, importer, store)
 
 
 @contextmanager
@@ -121,7 +135,7 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 
 def _print_account(account: FetchAccount, title: str) -> None:
-    table = Table(title=f"{title} -> {account.dest_dir}", show_header=False, title_justify="left")
+    table = Table(title=title, show_header=False, title_justify="left")
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_column("note")
@@ -159,19 +173,37 @@ def _print_account(account: FetchAccount, title: str) -> None:
     console.print(f"The account is in {account.dest_dir / ACCOUNT_FILE}.", highlight=False)
 
 
-def _finish(account: FetchAccount, allow_missing: bool) -> None:
-    if account.complete:
-        return
+def _finish(account: FetchAccount, allow_missing: bool, importer: Importer | None, store: str | None) -> None:
     count = len(account.missing) + len(account.corrupt)
-    if allow_missing:
-        console_err.print(f"[yellow]{count} files missing or corrupt[/] (allowed by --allow-missing).", highlight=False)
+    if account.complete or allow_missing:
+        if count:
+            console_err.print(f"[yellow]{count} files missing or corrupt[/] (allowed by --allow-missing).", highlight=False)
+        if importer is not None:
+            paths = list(account.filtered_files or account.files)
+            result = importer(store, account.dataset, paths)
+            console.print(f"Imported {len(paths)} files into the store" + (f": {result}" if result is not None else "."), highlight=False)
         return
     console_err.print(
         f"[bold red]{count} files missing or corrupt[/]: the data has gaps there. Re-run to retry them, "
-        "or pass --allow-missing to accept the gaps.",
+        "or pass --allow-missing to accept the gaps." + (" Nothing was imported." if importer else ""),
         highlight=False,
     )
     raise typer.Exit(EXIT_INCOMPLETE)
+
+
+def _importer() -> Importer:
+    """The dataset importer that --import hands the verified files to (the filtered rows
+    when actors were given): ``dyadwatch.datasets.import_files(store, dataset, paths)``."""
+    import importlib
+
+    importer = getattr(importlib.import_module("dyadwatch.datasets"), "import_files", None)
+    if importer is None:
+        raise typer.BadParameter(
+            "this dyadwatch has no dataset importer (dyadwatch.datasets.import_files) yet: "
+            "fetch without --import, then import the files with `dyadwatch import`.",
+            param_hint="--import",
+        )
+    return cast(Importer, importer)
 
 
 def _flag(count: int) -> str:

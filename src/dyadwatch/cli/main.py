@@ -11,6 +11,7 @@ from dyadwatch.cli import actors as actors_cmd
 from dyadwatch.cli import code as code_cmd
 from dyadwatch.cli import demo as demo_cmd
 from dyadwatch.cli import evaluate as evaluate_cmd
+from dyadwatch.cli import fetch as fetch_cmd
 from dyadwatch.cli import events as events_cmd
 from dyadwatch.cli import ingest as ingest_cmd
 from dyadwatch.cli import library as library_cmd
@@ -31,6 +32,7 @@ search_cmd.register(app)
 code_cmd.register(app)
 events_cmd.register(app)
 evaluate_cmd.register(app)
+fetch_cmd.register(app)
 demo_cmd.register(app)
 app.add_typer(actors_cmd.app, name="actors")
 

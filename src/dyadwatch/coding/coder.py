@@ -293,7 +293,8 @@ class RuleCoder:
                 continue
             stats.parsed += 1
             try:
-                found = matcher.match(parsed, item.mentions)
+                found, mentions = matcher.match(parsed, item.mentions)
+                item.mentions = tuple(mentions)
             except Exception:  # noqa: BLE001 - one odd parse must not stop a corpus run
                 log.exception("%s sentence %s: the matcher failed", item.sentence.doc_id, item.sentence.idx)
                 stats.skipped["rule_error"] += 1
@@ -418,21 +419,34 @@ class RuleCoder:
         )
 
     def _date(self, text: str, doc: Doc, doc_date: dt.date | None, f: Found) -> tuple[dt.date | None, str | None, tuple[int, int] | None]:
-        """The event's date: a date the sentence attaches to the event, else the document's."""
-        future = f.context.future
-        mentions = [d for d in find_dates(text, doc_date, future=future) if not _preceded_by(text, d, _NOT_EVENT_DATE)]
-        if mentions:
-            own = set(f.chain)
-            if f.context.speaker_token is not None and f.context.speaker_is_verb:
-                own.add(f.context.speaker_token)
-            attached = [(d, _attachment(doc, d)) for d in mentions]
-            for d, verb in attached:
-                if verb in own:
-                    return d.date, "text", (d.start, d.end)
-            if len(attached) == 1 and attached[0][0].precision == "day":
-                d, verb = attached[0]
-                if verb is None or doc[verb].dep_ == "ROOT" or doc[verb].lower_ in load_lexicon().report_forms:
-                    return d.date, "text", (d.start, d.end)
+        """The event's date: a date the sentence attaches to the event, else the document's.
+
+        A weekday or a date without a year is resolved forward only when it hangs on the
+        event's own future verb ("will meet on Friday"), not on the verb of saying ("said on
+        Monday that Russia would send aid": Monday is past).
+        """
+        past = [d for d in find_dates(text, doc_date) if not _preceded_by(text, d, _NOT_EVENT_DATE)]
+        if not past:
+            return (doc_date, "document", None) if doc_date is not None else (None, None, None)
+        ahead = {(d.start, d.end): d for d in find_dates(text, doc_date, future=True)} if f.context.future else {}
+        own = set(f.chain)
+        speaker = f.context.speaker_token if f.context.speaker_is_verb else None
+        report_forms = load_lexicon().report_forms
+        attached = [(d, _attachment(doc, d)) for d in past]
+        for d, verb in attached:
+            if verb in own:
+                chosen = ahead.get((d.start, d.end), d)
+                return chosen.date, "text", (d.start, d.end)
+        for d, verb in attached:
+            if verb is not None and verb == speaker:
+                return d.date, "text", (d.start, d.end)
+        if len(attached) == 1 and attached[0][0].precision == "day":
+            # the sentence's one date, on a verb the event is embedded under ("Tajik officials
+            # said on Monday that ..."), or on no verb at all
+            d, verb = attached[0]
+            if verb is None or (verb in _ancestors(doc, f.chain[-1]) and
+                                (doc[verb].dep_ == "ROOT" or doc[verb].lower_ in report_forms)):
+                return d.date, "text", (d.start, d.end)
         if doc_date is not None:
             return doc_date, "document", None
         return None, None, None
@@ -497,6 +511,10 @@ def _preceded_by(text: str, found: TextDate, words: frozenset[str]) -> bool:
     before = text[max(0, found.start - 12):found.start].lower().split()
     first = found.text.lower().split()[0]
     return (bool(before) and before[-1] in words) or first in words
+
+
+def _ancestors(doc: Doc, index: int) -> set[int]:
+    return {t.i for t in doc[index].ancestors}
 
 
 def _attachment(doc: Doc, found: TextDate) -> int | None:

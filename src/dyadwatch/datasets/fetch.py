@@ -31,8 +31,10 @@ written beside it as ``STEM.CODES.tsv`` (GDELT's own layout, no header), with a
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
 import os
@@ -710,9 +712,8 @@ def fetch_gdelt(
         dest=dest, base=base, version=version, start=start, end=end, codes=codes, stream=_Stream(fetcher, stop)
     )
     try:
-        listing, list_urls = run.load_list(list_url, sizes_url, expected, refresh=refresh_list)
-        wanted = {name for name, _ in expected}
-        missing_now, notes = _judge_bad_lines(listing, wanted, on_error)
+        listing = run.load_list(list_url, sizes_url, expected, refresh=refresh_list)
+        missing_now, notes = _judge_bad_lines(listing, {name for name, _ in expected}, on_error)
         jobs: list[ListedFile] = []
         outcomes: dict[str, _Outcome] = {}
         for name, begins in expected:
@@ -721,16 +722,17 @@ def fetch_gdelt(
             if name in missing_now:
                 outcomes[name] = _Outcome(name, url, "missing", missing=MissingFile(name, url, missing_now[name]))
             elif listed is None:
-                outcomes[name] = _Outcome(name, url, "missing", missing=MissingFile(name, url, _unlisted(begins, listing, list_urls)))
+                outcomes[name] = _Outcome(name, url, "missing", missing=MissingFile(name, url, _unlisted(begins, listing)))
             else:
                 jobs.append(listed)
         outcomes.update(_run_pool(run.fetch_one, jobs, workers, stop, progress))
     finally:
         if owned:
             fetcher.close()
+    if run.list_saved_before and any(o.status in ("missing", "corrupt") for o in outcomes.values()):
+        notes.append("the file list saved by an earlier run was used: --refresh-list checks against GDELT's current one")
     account = _gdelt_account(run, [outcomes[name] for name, _ in expected], notes)
-    _write_json(dest / ACCOUNT_FILE, account.to_dict())
-    _log_account(account)
+    _save_account(account)
     return account
 
 
@@ -738,7 +740,7 @@ def _with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def _unlisted(begins: dt.datetime, listing: FileList, list_urls: Sequence[str]) -> str:
+def _unlisted(begins: dt.datetime, listing: FileList) -> str:
     if listing.newest is None or begins > listing.newest:
         ends = "has no event files" if listing.newest is None else f"ends at {listing.newest:%Y-%m-%d %H:%M}"
         return f"not yet published: GDELT's file list {ends}"
@@ -805,12 +807,13 @@ class _GdeltRun:
     end: dt.date
     codes: tuple[str, ...]
     stream: _Stream
+    list_saved_before: bool = False  # the list came from an earlier run's copy
 
     # -- the list --
 
     def load_list(
         self, list_url: str | None, sizes_url: str | None, expected: Sequence[tuple[str, dt.datetime]], *, refresh: bool
-    ) -> tuple[FileList, list[str]]:
+    ) -> FileList:
         if self.version == 2:
             urls = [list_url or self.base + "masterfilelist.txt"]
         else:
@@ -826,9 +829,11 @@ class _GdeltRun:
             logger.info("the saved file list ends before the range does; fetching it again")
             self._download_lists(urls, caches)
             listing = self._parse(urls, caches, wanted)
+            cached = False
+        self.list_saved_before = cached
         if not listing.entries and not listing.bad_lines:
             raise DatasetError(Errors.E544, where=urls[0], what="files", detail=f"saved as {caches[0]}")
-        return listing, urls
+        return listing
 
     def _download_lists(self, urls: Sequence[str], caches: Sequence[Path]) -> None:
         for url, cache in zip(urls, caches, strict=True):
@@ -885,7 +890,7 @@ class _GdeltRun:
                 try:
                     got = self.stream.download(url, part)
                 except FetchError as err:
-                    logger.warning("%s is missing: %s", name, _reason(err))
+                    logger.info("%s is missing: %s", name, _reason(err))
                     return _Outcome(name, url, "missing", received, missing=MissingFile(name, url, _reason(err)))
                 received += got.received
                 resumed = got.resumed
@@ -901,7 +906,7 @@ class _GdeltRun:
             logger.info("%s does not match after resuming (%s); fetching it whole", name, problem)
         kept = final.with_name(name + _CORRUPT)
         os.replace(part, kept)
-        logger.warning("%s is corrupt: %s (kept as %s)", name, problem, kept)
+        logger.info("%s is corrupt: %s (kept as %s)", name, problem, kept)
         corrupt = CorruptFile(name, url, problem or "", listed.size, size, listed.md5, md5, kept)
         return _Outcome(name, url, "corrupt", received, corrupt=corrupt)
 
@@ -1011,7 +1016,13 @@ def _gdelt_account(run: _GdeltRun, outcomes: Sequence[_Outcome], notes: Sequence
     )
 
 
-def _log_account(account: FetchAccount) -> None:
+def _save_account(account: FetchAccount) -> None:
+    """Write the account beside the files (``fetch-account.json``) and log its summary."""
+    path = account.dest_dir / ACCOUNT_FILE
+    try:
+        _write_json(path, account.to_dict())
+    except OSError as exc:
+        raise FetchError(Errors.E543, where=str(path), detail=exc.strerror or str(exc)) from exc
     logger.info(
         "%s %s..%s: %d expected, %d fetched, %d already present, %d missing, %d corrupt",
         account.dataset, account.start, account.end, account.expected, len(account.fetched),
@@ -1085,8 +1096,7 @@ def fetch_ucdp(
         rows_seen=rows,
         notes=(f"UCDP GED {version}: no checksum is published; size and SHA-256 recorded in {record_path.name}",),
     )
-    _write_json(dest / ACCOUNT_FILE, account.to_dict())
-    _log_account(account)
+    _save_account(account)
     return account
 
 
@@ -1097,27 +1107,30 @@ def _fetch_ucdp_file(url: str, final: Path, record_path: Path, version: str, str
         size, sha256 = _digest(final, "sha256")
         if record is not None and (record.get("size"), record.get("sha256")) == (size, sha256):
             return _Outcome(name, url, "present", path=final), int(record["rows"])
-        problem, csv_name, rows = _check_ged(final)
-        if problem is None and record is None:  # a run stopped before writing the record
-            _write_json(record_path, _ged_record(url, version, final, size, sha256, csv_name, rows))
-            return _Outcome(name, url, "present", path=final), rows
+        if record is None:  # a run stopped between renaming the file and writing its record
+            problem, csv_name, rows = _check_ged(final)
+            if problem is None:
+                _write_json(record_path, _ged_record(url, version, final, size, sha256, csv_name, rows))
+                return _Outcome(name, url, "present", path=final), rows
         logger.warning("%s does not match its record; fetching it again", final)
         final.unlink()
     part = final.with_name(name + _PART)
     received = 0
     for afresh in (False, True):
-        # a part that is already a whole, valid release: a run stopped between download and check
-        whole = not afresh and part.exists() and _check_ged(part)[0] is None
-        resumed = part.exists() and not afresh
-        if not whole:
+        if afresh:
+            part.unlink(missing_ok=True)
+        # a part may already be the whole release (a run stopped between download and check)
+        resumed = part.exists()
+        problem, csv_name, rows = _check_ged(part) if resumed else ("not downloaded yet", "", 0)
+        if problem is not None:
             try:
-                got = stream.download(url, part, resume=not afresh)
+                got = stream.download(url, part)
             except FetchError as err:
-                logger.warning("%s is missing: %s", name, _reason(err))
+                logger.info("%s is missing: %s", name, _reason(err))
                 return _Outcome(name, url, "missing", received, missing=MissingFile(name, url, _reason(err))), None
             received += got.received
             resumed = got.resumed
-        problem, csv_name, rows = _check_ged(part)
+            problem, csv_name, rows = _check_ged(part)
         if problem is None:
             size, sha256 = _digest(part, "sha256")
             os.replace(part, final)
@@ -1130,21 +1143,15 @@ def _fetch_ucdp_file(url: str, final: Path, record_path: Path, version: str, str
     kept = final.with_name(name + _CORRUPT)
     os.replace(part, kept)
     size, sha256 = _digest(kept, "sha256")
-    logger.warning("%s is corrupt: %s (kept as %s)", name, problem, kept)
+    logger.info("%s is corrupt: %s (kept as %s)", name, problem, kept)
     return _Outcome(name, url, "corrupt", received, corrupt=CorruptFile(name, url, problem or "", got_size=size, kept_as=kept)), None
 
 
 def _check_ged(path: Path) -> tuple[str | None, str, int]:
     """(problem or None, the CSV's name, its data rows): a zip holding one CSV whose
-    header and every row have the GED's 49 fields."""
-    import csv
-    import io
-
+    header and every row have the GED's 49 fields (reading it to the end checks its CRC)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            broken = archive.testzip()
-            if broken is not None:
-                return f"{broken} in the zip fails its CRC check", "", 0
             members = [m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".csv")]
             if len(members) != 1:
                 return f"the zip holds {len(members)} CSV files instead of 1", "", 0

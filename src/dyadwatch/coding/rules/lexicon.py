@@ -74,12 +74,14 @@ class Pattern:
     nominal: NounSpec | None = None
     particle: str | None = None
     objects: tuple[NounSpec, ...] = ()
+    excluded: tuple[NounSpec, ...] = ()  # {!a b}: objects that rule the pattern out
     modifiers: frozenset[str] = frozenset()
     slots: tuple[Slot, ...] = (Slot("obj"),)
     frame: str | None = None
     sym: bool = False
     reverse: bool = False
     allow_none: bool = False
+    bare: bool = False
     light: bool = False
     confidence: float = 0.9
     line: int = 0
@@ -172,10 +174,15 @@ def _parse_pattern(raw: str, number: int, file: str) -> Pattern | None:
     nominal: NounSpec | None = None
     particle: str | None = None
     objects: list[NounSpec] = []
+    excluded: list[NounSpec] = []
     modifiers: set[str] = set()
     for part in _PART.finditer(match.group("pattern")):
         if part.group("objects") is not None:
-            objects.extend(_noun_spec(w) for w in part.group("objects").split())
+            words = part.group("objects").split()
+            if words and words[0].startswith("!"):
+                excluded.extend(_noun_spec(w.lstrip("!")) for w in words if w.lstrip("!"))
+            else:
+                objects.extend(_noun_spec(w) for w in words)
         elif part.group("mods") is not None:
             modifiers.update(w.lower() for w in part.group("mods").split())
         elif part.group("particle") is not None:
@@ -203,7 +210,7 @@ def _parse_pattern(raw: str, number: int, file: str) -> Pattern | None:
             elif word != "-":
                 slots.append(_slot(word, file, number))
     frame: str | None = None
-    sym = reverse = False
+    sym = reverse = bare = False
     confidence = 0.9
     for flag in (match.group("flags") or "").split(";"):
         flag = flag.strip()
@@ -217,6 +224,8 @@ def _parse_pattern(raw: str, number: int, file: str) -> Pattern | None:
             sym = True
         elif flag == "reverse":
             reverse = True
+        elif flag == "bare":
+            bare = True
         elif flag.startswith("conf="):
             try:
                 confidence = float(flag.split("=", 1)[1])
@@ -225,13 +234,13 @@ def _parse_pattern(raw: str, number: int, file: str) -> Pattern | None:
             if not 0 < confidence <= 1:
                 raise _fail(file, number, f"'{flag}': conf must be a number between 0 and 1")
         else:
-            raise _fail(file, number, f"unknown flag '{flag}' (frame=..., sym, reverse, conf=...)")
+            raise _fail(file, number, f"unknown flag '{flag}' (frame=..., sym, reverse, bare, conf=...)")
     if code is None and not light and frame is None:
         raise _fail(file, number, "a pattern without a code ('-') must be a frame")
     return Pattern(
         rule_id="", code=code, lemma=lemma, nominal=nominal, particle=particle, objects=tuple(objects),
-        modifiers=frozenset(modifiers), slots=tuple(slots), frame=frame, sym=sym, reverse=reverse,
-        allow_none=allow_none, light=light, confidence=confidence, line=number,
+        excluded=tuple(excluded), modifiers=frozenset(modifiers), slots=tuple(slots), frame=frame, sym=sym,
+        reverse=reverse, allow_none=allow_none, bare=bare, light=light, confidence=confidence, line=number,
     )
 
 

@@ -91,9 +91,15 @@ class _Inner:
 @dataclass(slots=True)
 class _Sentence:
     doc: Doc
-    mentions: Sequence[Mention]
+    mentions: list[Mention]
     tok_men: list[int]
     consumed: set[int] = field(default_factory=set)
+    composed: dict[tuple[int, int], int] = field(default_factory=dict)
+
+
+def _weak(mention: Mention) -> bool:
+    """An agent word with no country or entry: "officials", "troops", "the government"."""
+    return mention.country is None and mention.actor_id is None
 
 
 def _is_verbal(tok: Token) -> bool:
@@ -136,18 +142,16 @@ class Matcher:
 
     # ------------------------------------------------------------------ entry point
 
-    def match(self, doc: Doc, mentions: Sequence[Mention]) -> list[Found]:
-        """The events of one parsed sentence whose actor mentions are ``mentions``."""
-        tok_men = [-1] * len(doc)
-        for index, mention in enumerate(mentions):
-            for tok in doc:
-                if tok.idx < mention.end and tok.idx + len(tok.text) > mention.start:
-                    tok_men[tok.i] = index
-        s = _Sentence(doc, mentions, tok_men)
+    def match(self, doc: Doc, mentions: Sequence[Mention]) -> tuple[list[Found], list[Mention]]:
+        """The events of one parsed sentence whose actor mentions are ``mentions``, and the
+        mentions their indices point into: the given ones, then any this matcher composed
+        ("U.S. officials" when the resolver found "U.S." and "officials" apart)."""
+        s = self._sentence(doc, mentions)
+        framed = self._framed(doc)
         found: list[Found] = []
         for tok in doc:
             lemmas = self.lexicon.lemmas(tok.lower_)
-            if not lemmas or tok_men[tok.i] >= 0 or not _is_verbal(tok):
+            if not lemmas or s.tok_men[tok.i] >= 0 or not _is_verbal(tok):
                 continue
             for lemma in lemmas:
                 events = self._verb(s, tok, lemma)
@@ -157,22 +161,47 @@ class Matcher:
         found.extend(self._between(s))
         kept: dict[tuple[int, int | None, str], Found] = {}
         for event in found:
-            if event.trigger in s.consumed and not any(f in event.families for f in ("frame", "between")):
+            if (event.trigger in s.consumed or event.trigger in framed) and not any(f in event.families for f in ("frame", "between")):
                 continue  # a framed event, coded by its frame ("denied supplying": not a supply)
             key = (event.source, event.target, event.code)
             if key not in kept or kept[key].confidence < event.confidence:
                 kept[key] = event
-        return list(kept.values())
+        return list(kept.values()), s.mentions
+
+    def _framed(self, doc: Doc) -> set[int]:
+        """Verbs framed by an appeal, demand, intent, threat, rejection or denial: "urged X to
+        release Y" does not say Y was released, whether or not the appeal itself is coded."""
+        framed: set[int] = set()
+        for tok in doc:
+            if tok.dep_ not in ("xcomp", "ccomp") or not tok.tag_.startswith("VB"):
+                continue
+            head = tok.head
+            for lemma in self.lexicon.lemmas(head.lower_):
+                if any(p.frame is not None and p.frame not in ("accuse",) for p in self.lexicon.verbs.get(lemma, ())):
+                    if tok.dep_ == "xcomp" or lemma in ("demand", "insist", "deny", "urge", "threaten", "warn"):
+                        framed.add(tok.i)
+        return framed
+
+    @staticmethod
+    def _sentence(doc: Doc, mentions: Sequence[Mention]) -> _Sentence:
+        tok_men = [-1] * len(doc)
+        at = 0
+        ordered = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        for index in ordered:
+            mention = mentions[index]
+            while at < len(doc) and doc[at].idx + len(doc[at].text) <= mention.start:
+                at += 1
+            i = at
+            while i < len(doc) and doc[i].idx < mention.end:
+                tok_men[i] = index
+                i += 1
+        return _Sentence(doc, list(mentions), tok_men)
 
     def subject_and_object(self, doc: Doc, mentions: Sequence[Mention]) -> tuple[int, int, int] | None:
         """For the fallback model: the first event-verb whose subject and some later phrase are
         two different actors, as (verb token, source mention, target mention)."""
-        tok_men = [-1] * len(doc)
-        for index, mention in enumerate(mentions):
-            for tok in doc:
-                if tok.idx < mention.end and tok.idx + len(tok.text) > mention.start:
-                    tok_men[tok.i] = index
-        s = _Sentence(doc, mentions, tok_men)
+        s = self._sentence(doc, mentions)
+        tok_men = s.tok_men
         for tok in doc:
             if not self.lexicon.lemmas(tok.lower_) or tok_men[tok.i] >= 0 or not _is_verbal(tok):
                 continue
@@ -224,6 +253,10 @@ class Matcher:
     def _constraints(self, v: Token, pattern: Pattern, objects: list[Token]) -> Token | None | bool:
         """False if the pattern's particle or object does not fit; else the matched object (or None)."""
         if pattern.particle is not None and not self._has_particle(v, pattern.particle):
+            return False
+        if pattern.excluded and any(_spec_matches(spec, tok) for tok in objects for spec in pattern.excluded):
+            return False
+        if pattern.bare and any(c.dep_ in ("oprd", "xcomp", "ccomp", "acomp") for c in v.children):
             return False
         if pattern.objects:
             candidates = list(objects)
@@ -280,7 +313,7 @@ class Matcher:
         if not sources:
             return []
         families.extend(source_families)
-        targets, slot = self._targets(s, event.slots, v, bases, objects, exclude=set(sources))
+        targets, slot = self._targets(s, event.slots, v, bases, objects, exclude=sources)
         if slot is not None and slot.name not in ("obj", "iobj"):
             families.append("prep")
         code = self._refine(s, event.code, v, bases[1:] if len(bases) > 1 else objects, sources)
@@ -403,7 +436,7 @@ class Matcher:
             return []
         complement = self._complement(v, objects)
         inner = self._inner(s, complement, v, 1) if complement is not None else None
-        own, own_slot = self._targets(s, pattern.slots, v, [v, *objects], objects, exclude=set(sources))
+        own, own_slot = self._targets(s, pattern.slots, v, [v, *objects], objects, exclude=sources)
         families = ["frame", *source_families]
         negated_by_frame = False
         threatened = False
@@ -440,7 +473,7 @@ class Matcher:
             slot = own_slot
             negated_by_frame = pattern.frame == "deny"
             threatened = threatened or inner.threatened
-        targets = [t for t in targets if t not in sources]
+        targets = [t for t in targets if all(self._different(s, t, src) for src in sources)]
         chain = (v.i,) if inner is None else (inner.token, v.i)
         return self._emit(s, v, code, rule, sources, targets, pattern=pattern, families=families, chain=chain,
                           span=span, slot=slot, allow_none=False, sym=False, reverse=pattern.reverse,
@@ -454,21 +487,45 @@ class Matcher:
         """The actor mentions a phrase headed by ``tok`` names, coordination expanded."""
         found: list[int] = []
         families: list[str] = []
-        heads = [tok, *tok.conjuncts]
-        for head in heads:
+        for head in (tok, *tok.conjuncts):
             index, how = self._np_actor(s, head, direct=direct, deep=deep)
-            if index is not None and index not in found:
+            if index is None:
+                continue
+            if index not in found:
                 found.append(index)
                 if how:
                     families.append(how)
+            # "Russian and Uzbek forces": the coordinated modifiers are actors too
+            for extra in self._coordinated_modifiers(s, head, index):
+                if extra not in found:
+                    found.append(extra)
         if len(found) > 1:
             families.append("coord")
         return found, families
 
-    def _np_actor(self, s: _Sentence, head: Token, *, direct: bool, deep: bool) -> tuple[int | None, str]:
+    def _coordinated_modifiers(self, s: _Sentence, head: Token, index: int) -> list[int]:
+        out: list[int] = []
+        agent = s.mentions[index]
+        for c in head.lefts:
+            if c.dep_ not in ("amod", "compound", "nmod") or not c.conjuncts:
+                continue
+            for t in (c, *c.conjuncts):
+                m = s.tok_men[t.i]
+                if m < 0 or m == index or _weak(s.mentions[m]):
+                    continue
+                out.append(self._compose_mention(s, agent, m, span="owner") if agent.sector and s.mentions[m].sector is None else m)
+        return out
+
+    def _np_actor(self, s: _Sentence, head: Token, *, direct: bool, deep: bool, depth: int = 0) -> tuple[int | None, str]:
         tok_men = s.tok_men
-        if tok_men[head.i] >= 0:
-            return tok_men[head.i], ""
+        index = tok_men[head.i]
+        if index >= 0:
+            if _weak(s.mentions[index]) and depth < 2:
+                # "U.S. officials" tagged apart, "its citizens", "the diplomat sent by Kabul"
+                country = self._country_of_phrase(s, head, index, depth)
+                if country is not None:
+                    return country, "np"
+            return index, ""
         for c in head.children:
             if c.dep_ == "appos" and tok_men[c.i] >= 0:
                 return tok_men[c.i], "appos"
@@ -477,21 +534,102 @@ class Matcher:
         stack = [c for c in head.children if c.dep_ in _NP_DEPS]
         while stack:
             c = stack.pop(0)
-            if tok_men[c.i] >= 0:
-                return tok_men[c.i], "np"
+            m = tok_men[c.i]
+            if m >= 0 and not _weak(s.mentions[m]):  # "military" in "military bases" is no actor
+                return m, "np"
             stack.extend(g for g in c.children if g.dep_ in _NP_DEPS)
         for c in head.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for p in c.children:
                     if p.dep_ == "pobj":
-                        inner, _ = self._np_actor(s, p, direct=False, deep=False)
-                        if inner is not None:
+                        inner, _ = self._np_actor(s, p, direct=False, deep=False, depth=depth + 1)
+                        if inner is not None and not _weak(s.mentions[inner]):
                             return inner, "np"
         if deep:
             for t in head.subtree:
-                if tok_men[t.i] >= 0:
-                    return tok_men[t.i], "deep"
+                m = tok_men[t.i]
+                if m >= 0 and not _weak(s.mentions[m]):
+                    return m, "deep"
         return None, ""
+
+    def _country_of_phrase(self, s: _Sentence, head: Token, index: int, depth: int) -> int | None:
+        """The actor a weak head word ("officials") belongs to, from its own phrase."""
+        tok_men = s.tok_men
+        candidates: list[Token] = []
+        for c in head.children:
+            if c.dep_ in ("compound", "amod", "nmod", "poss") and tok_men[c.i] != index:
+                candidates.append(c)
+            elif c.dep_ == "prep" and c.lower_ in ("of", "from"):
+                candidates.extend(p for p in c.children if p.dep_ == "pobj")
+            elif c.dep_ == "acl" and c.tag_ == "VBN":
+                candidates.extend(p for a in c.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj")
+        for c in candidates:
+            m = tok_men[c.i]
+            if m >= 0 and m != index and not _weak(s.mentions[m]):
+                return self._combine(s, index, m)
+            if c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her", "our"):
+                owner = self._antecedent_of_possessive(s, head, depth)
+                if owner is not None:
+                    return self._combine(s, index, owner, span="agent")
+            if c.dep_ == "pobj":
+                inner, _ = self._np_actor(s, c, direct=False, deep=False, depth=depth + 1)
+                if inner is not None and not _weak(s.mentions[inner]):
+                    return self._combine(s, index, inner)
+        return None
+
+    def _antecedent_of_possessive(self, s: _Sentence, head: Token, depth: int) -> int | None:
+        """"Beijing urged its citizens": the subject of the clause; "The Taliban said their
+        fighters would ...": the speaker when the phrase is itself the subject."""
+        verb = head
+        for _ in range(6):
+            if verb.tag_.startswith("VB") or verb.head is verb:
+                break
+            verb = verb.head
+        if not verb.tag_.startswith("VB"):
+            return None
+        in_subject = any(head.i in {t.i for t in c.subtree} for c in verb.children if c.dep_ in _SUBJECT_DEPS)
+        if not in_subject:
+            tokens, _, _ = self._subject_tokens(verb)
+            for tok in tokens:
+                m = s.tok_men[tok.i]
+                if m >= 0 and not _weak(s.mentions[m]):
+                    return m
+        found = self._antecedent(s, verb)
+        strong = [m for m in found if not _weak(s.mentions[m])]
+        return strong[0] if strong else None
+
+    def _combine(self, s: _Sentence, weak: int, strong: int, *, span: str = "both") -> int:
+        """A weak agent mention read with the actor it belongs to: "U.S." + "officials" is USAGOV."""
+        owner = s.mentions[strong]
+        if owner.sector is not None:
+            return strong  # "their fighters" of the Taliban: the Taliban themselves
+        return self._compose_mention(s, s.mentions[weak], strong, span=span)
+
+    def _compose_mention(self, s: _Sentence, agent: Mention, strong: int, *, span: str = "both") -> int:
+        """A new mention: ``agent``'s sector, ``strong``'s country; its span covers both words
+        when they stand together, else the owner's ("Russian" of "Russian and Uzbek troops")
+        or the agent's ("citizens" of "its citizens")."""
+        key = (id(agent), strong)
+        if key in s.composed:
+            return s.composed[key]
+        owner = s.mentions[strong]
+        adjacent = abs(agent.start - owner.end) <= 3 or abs(owner.start - agent.end) <= 3
+        if span == "both" and adjacent:
+            start, end = min(agent.start, owner.start), max(agent.end, owner.end)
+        elif span == "owner":
+            start, end = owner.start, owner.end
+        else:
+            start, end = agent.start, agent.end
+        text = s.doc.text[start:end]
+        composed = Mention(
+            doc_id=agent.doc_id, sentence_idx=agent.sentence_idx, start=start, end=end, text=text,
+            actor_id=None, country=owner.country, sector=agent.sector,
+            reason=f"{agent.reason}; dyadwatch: the {agent.sector or ''} of '{owner.text}' ({owner.country}) by the phrase",
+            confidence=round(min(0.8, owner.confidence), 3),
+        )
+        s.mentions.append(composed)
+        index = s.composed[key] = len(s.mentions) - 1
+        return index
 
     def _subject_tokens(self, v: Token, depth: int = 0) -> tuple[list[Token], Token, list[str]]:
         """The tokens that are the source of ``v``, the verb that owns them, and how they were found."""
@@ -568,7 +706,7 @@ class Matcher:
         return []
 
     def _targets(self, s: _Sentence, slots: Sequence[Slot], v: Token, bases: Sequence[Token],
-                 objects: Sequence[Token], *, exclude: set[int]) -> tuple[list[int], Slot | None]:
+                 objects: Sequence[Token], *, exclude: Sequence[int] | set[int]) -> tuple[list[int], Slot | None]:
         for slot in slots:
             tokens: list[Token] = []
             if slot.name == "obj":
@@ -591,7 +729,7 @@ class Matcher:
                     actors = [index] if index >= 0 else []
                 else:
                     actors, _ = self._actors(s, tok, direct=slot.direct, deep=slot.deep)
-                found.extend(a for a in actors if a not in exclude and a not in found)
+                found.extend(a for a in actors if a not in found and all(self._different(s, a, e) for e in exclude))
             if found:
                 return found, slot
         return [], None
@@ -625,6 +763,11 @@ class Matcher:
                 words.add(c.lower_)
         if v.tag_.startswith("NN"):
             words |= self._words(s, v, set())
+        if code[:2] in ("18", "19", "20"):
+            # "a suicide bomber struck", "a U.S. drone strike killed": the attacker's words
+            for c in v.children:
+                if c.dep_ in ("nsubj", "nsubjpass", "agent"):
+                    words |= self._words(s, c, set())
         refined = self.lexicon.refine(code, words)
         if refined == "183" and v.tag_.startswith("VB") and sources:
             # a state that bombs uses aircraft (195); an armed group that bombs plants a bomb (183)
@@ -636,12 +779,19 @@ class Matcher:
     # ------------------------------------------------------------------ events
 
     def _different(self, s: _Sentence, a: int, b: int) -> bool:
+        """Are two mentions two sides? Not when they are one actor, or a state and its own
+        government ("Putin" and "Russia"); yes for a state and its rebels, people or parties."""
         if a == b:
             return False
         ma, mb = s.mentions[a], s.mentions[b]
         if ma.actor_id and ma.actor_id == mb.actor_id and ma.sector == mb.sector:
             return False
-        return not (ma.actor_id is None and mb.actor_id is None and ma.country == mb.country and ma.sector == mb.sector)
+        if ma.country is None or ma.country != mb.country:
+            return True
+        if ma.sector == mb.sector:
+            return bool(ma.actor_id and mb.actor_id and ma.actor_id != mb.actor_id and ma.sector not in _STATE_SECTORS)
+        state = _STATE_SECTORS
+        return not ((ma.sector is None and mb.sector in state) or (mb.sector is None and ma.sector in state))
 
     def _emit(self, s: _Sentence, v: Token, code: str, rule: str, sources: list[int], targets: list[int], *,
               pattern: Pattern, families: list[str], chain: tuple[int, ...], span: tuple[int, int],
@@ -664,6 +814,7 @@ class Matcher:
                         pairs.append((src, tgt, ("sym",), 0.9))
         elif allow_none:
             pairs.extend((src, None, ("no-target",), 0.8) for src in sources)
+        pairs = [p for p in pairs if p[1] is None or not (_weak(s.mentions[p[0]]) and _weak(s.mentions[p[1]]))]
         if not pairs:
             return []
         context = read_context(s.doc, chain, self.lexicon, frame=frame, denied=denied, threatened=threatened)
@@ -702,19 +853,22 @@ class Matcher:
         return self._actors(s, tok)[0]
 
     def _location(self, s: _Sentence, chain: tuple[int, ...], exclude: set[int]) -> int | None:
+        """A place the event happened in: "in Moscow", "at the Termez range near the border"."""
         for index in chain:
             tok = s.doc[index]
             bases = [tok, *(c for c in tok.children if c.dep_ in ("dobj", "nsubjpass"))]
             for base in bases:
                 for c in base.children:
-                    if c.dep_ == "prep" and c.lower_ in _LOCATIVE:
-                        for p in c.children:
-                            if p.dep_ != "pobj":
-                                continue
-                            for t in p.subtree:
-                                m = s.tok_men[t.i]
-                                if m >= 0 and m not in exclude:
-                                    return m
+                    if c.dep_ != "prep" or c.lower_ not in _LOCATIVE:
+                        continue
+                    for p in c.children:
+                        if p.dep_ != "pobj":
+                            continue
+                        for place in (p, *(q for r in p.children if r.dep_ == "prep" and r.lower_ in _LOCATIVE
+                                           for q in r.children if q.dep_ == "pobj")):
+                            m, _ = self._np_actor(s, place, direct=False, deep=False)
+                            if m is not None and m not in exclude and not _weak(s.mentions[m]):
+                                return m
         return None
 
     # ------------------------------------------------------------------ "talks between X and Y"
@@ -755,7 +909,9 @@ class Matcher:
         """The verb by which a named event took place, if the sentence says it did."""
         lexicon = self.lexicon
         head = tok.head
-        if tok.dep_ in ("nsubj", "nsubjpass", "dobj") and head.tag_.startswith("VB"):
+        if tok.dep_ == "nsubj" and head.tag_.startswith("VB"):
+            return head  # "Fighting between X and Y killed dozens": it took place
+        if tok.dep_ in ("nsubjpass", "dobj") and head.tag_.startswith("VB"):
             lower = head.lower_
             if lower in lexicon.occur_forms or lower in _HOSTING:
                 return head
