@@ -31,6 +31,19 @@ def test_demo_ingests_the_example_library(tmp_path: Path) -> None:
         assert summary["date_to"] >= dt.date(2025, 7, 3)
         # every figure printed matches the store
         assert f"{summary['documents']}" in proc.stdout
+        # the example is coded, and the Russia-Taliban events are printed with their evidence
+        assert summary["events"] >= 50
+        dyad = store.events_frame(dyad=("RUS", "taliban"), undirected=True)
+        assert len(dyad) >= 5
+        assert f"Russia-Taliban events ({len(dyad)})" in proc.stdout
+        for row in dyad.itertuples():
+            assert row.sentence and row.sentence[:40] in proc.stdout.replace("\n      ", " ")
+        # each event's evidence is a stored sentence, and its spans fall inside it
+        orphans = store.con.execute(
+            "SELECT count(*) FROM events e LEFT JOIN sentences s "
+            "ON s.doc_id = e.doc_id AND s.idx = e.sentence_idx WHERE s.text IS NULL OR s.text <> e.sentence"
+        ).fetchall()
+        assert orphans == [(0,)]
     # a second run starts from a fresh store and gives the same library
     again = subprocess.run(
         [sys.executable, "-m", "dyadwatch.cli.main", "demo", "--out", str(out)],

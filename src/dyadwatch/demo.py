@@ -13,12 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from dyadwatch.api import Library
+from dyadwatch.coding.pipeline import CodeReport
 from dyadwatch.errors import ConfigError, Errors
 from dyadwatch.library.ingest import IngestReport
 from dyadwatch.store import Store
 
 EXAMPLE = "russia-afghanistan"
+DEMO_DYAD = ("RUS", "taliban")
 
 __all__ = ["DemoResult", "example_folder", "run_demo"]
 
@@ -45,11 +49,13 @@ def example_folder(name: str = EXAMPLE) -> Path:
 class DemoResult:
     store: Path
     ingest: IngestReport
+    code: CodeReport
     summary: dict[str, Any]
+    dyad_events: pd.DataFrame  # Russia-Taliban events (both directions), with their evidence
 
 
 def run_demo(out: str | os.PathLike[str] = "dyadwatch-demo") -> DemoResult:
-    """Ingest the example library into a fresh store in ``out`` and summarise it."""
+    """Ingest the example library into a fresh store in ``out``, code it, and summarise it."""
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     store_path = out_dir / "dyadwatch.duckdb"
@@ -61,5 +67,7 @@ def run_demo(out: str | os.PathLike[str] = "dyadwatch-demo") -> DemoResult:
     folder = example_folder()
     with Library(Store(store_path)) as lib:
         report = lib.ingest(str(folder / "library"))
+        coded = lib.code()
         summary = lib.summary()
-    return DemoResult(store=store_path, ingest=report, summary=summary)
+        dyad = lib.events(dyad=DEMO_DYAD, undirected=True)
+    return DemoResult(store=store_path, ingest=report, code=coded, summary=summary, dyad_events=dyad)

@@ -124,6 +124,28 @@ class Errors:
     E423 = "PLOVER {event_type} has no mode '{found}'. Use one of: {allowed}; or pass mode=None for the type alone."
     E424 = "Unknown {scheme} country code '{code}'. {advice}"
     E425 = "Unknown sector (agent type) code '{code}'. Use a CAMEO sector code such as GOV, MIL, REB, CVL or BUS."
+    # E460-E479: the learned components (dyadwatch.coding.classifier, .tagger, .embeddings)
+    E460 = "{what} must be {expected}. Got {found} instead."
+    E461 = "Label {found!r} is not a {target} label. Use one of: {allowed}."
+    E462 = (
+        "Line {line}: {detail}. Each line needs a non-empty \"text\" and a label "
+        "({fields}); fix or remove the line."
+    )
+    E463 = (
+        "The training data has {detail}. Give at least two examples of each of at least "
+        "two classes (more is better: 20 or so per class)."
+    )
+    E464 = "This {what} is not fitted yet. Call fit(...) first, or load a saved model."
+    E465 = (
+        "This is not a dyadwatch {what} file ({detail}). Pass a file written by its save() "
+        "method or by `dyadwatch train --out`."
+    )
+    E466 = (
+        "This {what} was saved in format {found} (dyadwatch {saved_by}, scikit-learn {sklearn}); "
+        "this dyadwatch reads format {expected} with scikit-learn {sklearn_here}. Train it again "
+        "(dyadwatch train --data FILE --out MODEL)."
+    )
+    E467 = "Sentence {index}: {detail}. Each training sentence needs one BIO tag per token (O, B-X, I-X)."
     # E403-E419: gold data and scoring (dyadwatch.coding.evaluate)
     E403 = (
         "Line {line}: {detail}. This is not a {format} gold file as dyadwatch reads it; fix the "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from dyadwatch.cli._common import console
@@ -13,7 +14,8 @@ from dyadwatch.demo import run_demo
 def demo(
     out: Annotated[str, typer.Option(help="Folder for the demo's store and outputs (made fresh).")] = "dyadwatch-demo",
 ) -> None:
-    """Ingest the example library into a fresh store and print a summary."""
+    """Ingest the example library into a fresh store, code it, and print a summary and the
+    Russia-Taliban events with their evidence."""
     result = run_demo(out)
     s = result.summary
     console.print("[bold]dyadwatch demo: Russia and Afghanistan after the Taliban's return[/]")
@@ -22,10 +24,30 @@ def demo(
     console.print(f"  stories           {s['stories']} ({s['duplicate_groups']} near-duplicate groups)")
     console.print(f"  publishers        {s['publishers']}")
     console.print(f"  date range        {s['date_from']} .. {s['date_to']}")
+    console.print(f"  events            {s['events']} (coded by {result.code.coder})")
     console.print(f"  store             {result.store}")
+    _print_dyad(result.dyad_events)
     console.print("Explore it:", highlight=False)
     console.print(f"  dyadwatch library --store {result.store}", highlight=False, soft_wrap=True)
     console.print(f"  dyadwatch search 'ISIS-K' --store {result.store}", highlight=False, soft_wrap=True)
+
+
+def _print_dyad(frame: pd.DataFrame) -> None:
+    """The Russia-Taliban events, oldest first, each with the sentence it rests on."""
+    console.print()
+    console.print(f"[bold]Russia-Taliban events ({len(frame)}), with their evidence[/]")
+    for row in frame.itertuples():
+        date = "" if row.date is None or str(row.date) == "NaT" else str(row.date)[:10]
+        flags = " ".join(
+            flag for flag in ("negated" if row.negated else "", "" if row.modality == "asserted" else row.modality) if flag
+        )
+        console.print(
+            f"  {date}  {row.source_country or ''}{row.source_sector or ''} -> "
+            f"{row.target_country or ''}{row.target_sector or ''}  CAMEO {row.cameo_code} "
+            f"(quad {row.quad_class}, Goldstein {row.goldstein}){'  [' + flags + ']' if flags else ''}",
+            highlight=False,
+        )
+        console.print(f"      \"{row.sentence}\" ({row.publisher}; rule {row.rule})", highlight=False, style="dim")
 
 
 def register(app: typer.Typer) -> None:

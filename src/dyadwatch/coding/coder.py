@@ -514,7 +514,14 @@ def _preceded_by(text: str, found: TextDate, words: frozenset[str]) -> bool:
 
 
 def _ancestors(doc: Doc, index: int) -> set[int]:
-    return {t.i for t in doc[index].ancestors}
+    """The verbs an event is embedded under; a coordinated clause ("..., and Putin telephoned")
+    is a sibling, not embedded."""
+    found: set[int] = set()
+    tok = doc[index]
+    while tok.head is not tok and tok.dep_ != "conj":
+        tok = tok.head
+        found.add(tok.i)
+    return found
 
 
 def _attachment(doc: Doc, found: TextDate) -> int | None:

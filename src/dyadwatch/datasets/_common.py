@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -111,7 +112,7 @@ class ActorFilter:
         actor_ids: set[str] = set()
         needles: set[str] = set()
         group_actor = {r.code: r.actor_id for r in lookups.group_roles()}
-        reverse = {}
+        reverse: dict[str, set[str]] = {}
         for cameo, normal in lookups.cameo_country_changes().items():
             reverse.setdefault(normal, set()).add(cameo)
         dictionary = None
@@ -261,3 +262,72 @@ def parse_int(text: str | None) -> int | None:
     if text is None or text.strip() in ("", "None", "NA", "NULL"):
         return None
     return int(float(text))
+
+
+# -- helpers of the row-by-row readers ---------------------------------------------------------
+
+
+def base_row(ctx: ReadContext, own_id: str, date: dt.date, *, content: str | None = None) -> dict[str, Any]:
+    """The fields every dataset row has: ids, date, provenance."""
+    return {
+        "event_id": event_id(ctx.dataset, own_id, content),
+        "origin": ctx.dataset,
+        "origin_id": own_id,
+        "date": date,
+        "date_source": "dataset",
+        "negated": False,
+        "modality": "asserted",
+        "dataset_version": ctx.version,
+        "run_id": ctx.run_id,
+        "source_file": ctx.location,
+    }
+
+
+def code_fields(info: lookups.CodeInfo | None) -> dict[str, Any]:
+    """The event-table fields of an event code (all None for None)."""
+    if info is None:
+        return {}
+    return {
+        "cameo_code": info.cameo_code, "cameo_root": info.cameo_root, "plover_type": info.plover_type,
+        "plover_mode": info.plover_mode, "goldstein": info.goldstein, "quad_class": info.quad_class,
+        "rule": info.rule,
+    }
+
+
+def read_code(value: str | None) -> lookups.CodeInfo | None:
+    """A dataset's CAMEO code, as written; one that lost its leading zero ("43", a file saved by a
+    spreadsheet) is recovered where that is unambiguous (:func:`normalise_cameo`), with a rule
+    saying so. None: not a CAMEO code."""
+    if not value:
+        return None
+    codes = lookups.event_codes()
+    info = codes.get(value)
+    if info is not None:
+        return info
+    from dyadwatch.coding.ontology import normalise_cameo
+
+    try:
+        fixed = normalise_cameo(value, kind="code")
+    except ConfigError:
+        return None
+    found = codes.get(fixed)
+    if found is None:
+        return None
+    note = f"code '{value}' read as '{fixed}' (its leading zero was lost)"
+    return lookups.CodeInfo(found.cameo_code, found.cameo_root, found.plover_type, found.plover_mode,
+                            found.goldstein, found.quad_class, note)
+
+
+@functools.lru_cache(maxsize=1)
+def _dictionary() -> Any:
+    from dyadwatch.actors import ActorDictionary
+
+    return ActorDictionary.load()
+
+
+@functools.lru_cache(maxsize=262_144)
+def resolve_name(name: str, date: dt.date) -> tuple[str | None, str | None, str | None, str | None]:
+    """(actor id, kind, country, sector) of a name on a date, by the actor dictionary."""
+    resolution = _dictionary().lookup(name, date)
+    actor = resolution.actor
+    return (actor.actor_id if actor else None, actor.kind if actor else None, resolution.country, resolution.sector)

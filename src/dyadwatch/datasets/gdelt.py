@@ -26,7 +26,7 @@ pass are split and parsed: most of a file is never parsed at all.
 from __future__ import annotations
 
 import logging
-import re
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -36,8 +36,15 @@ import pyarrow.compute as pc
 
 from dyadwatch.coding.export import GDELT2_COLUMNS
 from dyadwatch.datasets import _lookups as lookups
-from dyadwatch.datasets._common import ReadContext, first_day, last_day
-from dyadwatch.datasets._files import ends_with_newline, find_lines, first_line
+from dyadwatch.datasets._common import MAX_LISTED, ReadContext, first_day, last_day
+from dyadwatch.datasets._files import (
+    ends_with_newline,
+    find_lines,
+    first_line,
+    line_count,
+    line_numbers,
+    prefilter,
+)
 from dyadwatch.errors import DatasetError, Errors
 from dyadwatch.store.parquet import DATASET_COLUMNS
 
@@ -120,13 +127,30 @@ def default_version(dataset: str, path: Path) -> str:
 def batches(path: Path, ctx: ReadContext) -> Iterator[pa.Table | DatasetError]:
     """The rows of a GDELT events file as dataset tables, then its bad rows as errors.
 
-    ``path`` is a plain or gzip file (zips are unpacked by the caller).
+    ``path`` is a plain or gzip file (zips are unpacked by the caller). With ``ctx.actors``
+    the file is first cut down to the lines that may be about them (:func:`prefilter`).
     """
     check_version(ctx.dataset, path, ctx.location)
     version = ctx.version or default_version(ctx.dataset, path)
+    if ctx.actors is None:
+        yield from _convert(path, path, None, ctx, version)
+        return
+    candidates = ctx.workdir / f"candidates-{uuid.uuid4().hex[:8]}.tsv"
+    try:
+        offsets = prefilter(path, ctx.actors.needles, candidates)
+        yield from _convert(candidates, path, offsets, ctx, version)
+    finally:
+        candidates.unlink(missing_ok=True)
+
+
+def _convert(read: Path, original: Path, offsets: list[int] | None, ctx: ReadContext,
+             version: str) -> Iterator[pa.Table | DatasetError]:
+    """Run the query over ``read`` (the file, or the lines the prefilter kept, which started
+    at ``offsets`` of ``original``)."""
     columns = GDELT1_COLUMNS if ctx.dataset == "gdelt1" else GDELT2_COLUMNS
     con = duckdb.connect(config={"threads": _threads(), "preserve_insertion_order": False})
     try:
+        con.execute("SET enable_progress_bar = false")
         con.execute("SET memory_limit = '1GB'")
         con.execute(f"SET temp_directory = {_text(str(ctx.workdir))}")
         con.register("_codes", lookups.event_codes_arrow())
@@ -135,8 +159,8 @@ def batches(path: Path, ctx: ReadContext) -> Iterator[pa.Table | DatasetError]:
             "fips": pa.array(list(lookups.fips_countries()), pa.string()),
             "iso3": pa.array(list(lookups.fips_countries().values()), pa.string()),
         }))
-        sql = _query(path, ctx, columns, version)
-        bad_rows: list[tuple[str | None, int, str | None]] = []
+        sql = _query(read, ctx, columns, version)
+        bad_rows: list[tuple[str, int]] = []
         try:
             reader = con.sql(sql).to_arrow_reader(_BATCH_ROWS)
             for batch in reader:
@@ -146,10 +170,10 @@ def batches(path: Path, ctx: ReadContext) -> Iterator[pa.Table | DatasetError]:
                 if problems.null_count < table.num_rows:
                     flagged = table.filter(pc.is_valid(problems))
                     ctx.bad += flagged.num_rows
-                    if len(bad_rows) < 10 * 1000:
+                    if len(bad_rows) < 10 * MAX_LISTED:
                         bad_rows.extend(zip(
-                            flagged.column("origin_id").to_pylist(), flagged.column("_problem").to_pylist(),
-                            flagged.column("_value").to_pylist(), strict=True,
+                            [i or "" for i in flagged.column("origin_id").to_pylist()],
+                            flagged.column("_problem").to_pylist(), strict=True,
                         ))
                     table = table.filter(pc.is_null(problems))
                 table = table.select([name for name, _ in DATASET_COLUMNS])
@@ -160,7 +184,9 @@ def batches(path: Path, ctx: ReadContext) -> Iterator[pa.Table | DatasetError]:
                 if table.num_rows:
                     yield table
             rejects = con.execute(
-                "SELECT line, column_name, error_type, csv_line, error_message FROM reject_errors ORDER BY line"
+                # one line may be rejected once per missing column: one error per line
+                "SELECT line, first(column_name ORDER BY column_idx), first(error_type ORDER BY column_idx), "
+                "first(csv_line), first(error_message ORDER BY column_idx) FROM reject_errors GROUP BY line ORDER BY line"
             ).fetchall()
         except duckdb.Error as exc:
             raise _read_error(exc, ctx.location) from exc
@@ -168,7 +194,8 @@ def batches(path: Path, ctx: ReadContext) -> Iterator[pa.Table | DatasetError]:
         con.close()
     ctx.bad += len(rejects)
     ctx.rows += len(rejects)
-    yield from _errors(path, ctx, columns, rejects, bad_rows)
+    if rejects or bad_rows:
+        yield from _errors(read, original, offsets, ctx, columns, rejects, bad_rows)
 
 
 def _threads() -> int:
@@ -196,37 +223,21 @@ def _keep(table: pa.Table, ctx: ReadContext) -> pa.Array:
 
 
 def _query(path: Path, ctx: ReadContext, columns: Sequence[str], version: str) -> str:
-    """The SELECT that reads one file into dataset rows, with ``_problem`` and ``_value``."""
+    """The SELECT that reads one file into dataset rows, with ``_problem`` (NULL: a good row)."""
     gdelt1 = ctx.dataset == "gdelt1"
     names = ", ".join(f"{_text(name)}: 'VARCHAR'" for name in columns)
     common = (
         f"{_text(str(path))}, header = false, quote = '', escape = '', auto_detect = false, "
         "store_rejects = true, max_line_size = 16777216"
     )
-    if ctx.actors is None:
-        padding = ", null_padding = true" if gdelt1 else ""
-        raw = f"SELECT *, NULL::INTEGER AS _nf FROM read_csv({common}, delim = '\t', columns = {{{names}}}{padding})"
-    else:
-        # one column holding the whole line (\x01 never stands in GDELT text); the regular
-        # expression keeps lines with a field equal to a code, and only those are split
-        needles = "|".join(re.escape(n) for n in sorted(ctx.actors.needles))
-        pattern = _text("\\t(?:" + needles + ")\\t")
-        fields = ", ".join(f"nullif(f[{i + 1}], '') AS {name}" for i, name in enumerate(columns))
-        raw = (
-            f"SELECT {fields}, len(f) AS _nf FROM (SELECT string_split(line, chr(9)) AS f "
-            f"FROM read_csv({common}, delim = '\x01', columns = {{'line': 'VARCHAR'}}) "
-            f"WHERE regexp_matches(line, {pattern}))"
-        )
+    padding = ", null_padding = true" if gdelt1 else ""
+    raw = f"SELECT *, NULL::INTEGER AS _nf FROM read_csv({common}, delim = '\t', columns = {{{names}}}{padding})"
     expected = "(57, 58)" if gdelt1 else "(61,)"
     added_length = 8 if gdelt1 else 14
     lat, lon = "ActionGeo_Lat", "ActionGeo_Long"
     numeric_checks = "\n".join(
         f"    WHEN r.{name} IS NOT NULL AND TRY_CAST(r.{name} AS DOUBLE) IS NULL THEN {_P_NUMBER + i}"
         for i, name in enumerate(_NUMERIC)
-    )
-    numeric_values = "\n".join(
-        f"    WHEN r.{name} IS NOT NULL AND TRY_CAST(r.{name} AS DOUBLE) IS NULL THEN r.{name}"
-        for name in _NUMERIC
     )
     country_changes = _case_map("{col}", lookups.cameo_country_changes())
     sector_changes = _case_map("{col}", lookups.sector_changes())
@@ -249,14 +260,6 @@ def _query(path: Path, ctx: ReadContext, columns: Sequence[str], version: str) -
     WHEN c.code IS NULL THEN {_P_CODE}
     WHEN r.DATEADDED IS NULL OR length(r.DATEADDED) <> {added_length} OR TRY_CAST(r.DATEADDED AS BIGINT) IS NULL THEN {_P_ADDED}
 {numeric_checks}
-  END"""
-    value = f"""CASE
-    WHEN r._nf IS NOT NULL AND r._nf NOT IN {expected} THEN CAST(r._nf AS VARCHAR)
-    WHEN r.GLOBALEVENTID IS NULL OR TRY_CAST(r.GLOBALEVENTID AS BIGINT) IS NULL THEN r.GLOBALEVENTID
-    WHEN r._date IS NULL OR r._date < DATE '{first}' OR r._date > DATE '{last}' THEN r.SQLDATE
-    WHEN c.code IS NULL THEN r.EventCode
-    WHEN r.DATEADDED IS NULL OR length(r.DATEADDED) <> {added_length} OR TRY_CAST(r.DATEADDED AS BIGINT) IS NULL THEN r.DATEADDED
-{numeric_values}
   END"""
     origin = ctx.dataset
     select = f"""
@@ -281,8 +284,8 @@ SELECT
   'asserted' AS modality,
   r.ActionGeo_FullName AS location_name,
   fp.iso3 AS location_country,
-  TRY_CAST(r.{lat} AS DOUBLE) AS latitude,
-  TRY_CAST(r.{lon} AS DOUBLE) AS longitude,
+  CASE WHEN r.ActionGeo_Type <> '0' THEN TRY_CAST(r.{lat} AS DOUBLE) END AS latitude,
+  CASE WHEN r.ActionGeo_Type <> '0' THEN TRY_CAST(r.{lon} AS DOUBLE) END AS longitude,
   NULL::VARCHAR AS doc_id, NULL::INTEGER AS sentence_idx, NULL::VARCHAR AS sentence, NULL::VARCHAR AS spans,
   NULL::VARCHAR AS coder, c.rule AS rule, NULL::DOUBLE AS confidence, NULL::VARCHAR AS story_group,
   r.SOURCEURL AS url, NULL::VARCHAR AS publisher,
@@ -299,8 +302,7 @@ SELECT
   TRY_CAST(r.NumArticles AS INTEGER) AS num_articles,
   TRY_CAST(r.AvgTone AS DOUBLE) AS avg_tone,
   NULL::INTEGER AS fatalities, NULL::INTEGER AS deaths_low, NULL::INTEGER AS deaths_high,
-  {problem} AS _problem,
-  {value} AS _value
+  {problem} AS _problem
 FROM r
 LEFT JOIN _codes c ON c.code = r.EventCode
 LEFT JOIN _fips fp ON fp.fips = r.ActionGeo_CountryCode
@@ -328,15 +330,25 @@ def _read_error(exc: duckdb.Error, location: str) -> DatasetError:
 
 def _errors(
     path: Path,
+    original: Path,
+    offsets: list[int] | None,
     ctx: ReadContext,
     columns: Sequence[str],
     rejects: list[tuple[object, ...]],
-    bad_rows: list[tuple[str | None, int, str | None]],
+    bad_rows: list[tuple[str, int]],
 ) -> Iterator[DatasetError]:
     """The bad rows as errors with their line numbers, in line order."""
     dataset = "GDELT 1.0" if ctx.dataset == "gdelt1" else "GDELT 2.0"
     expected = "57 or 58" if ctx.dataset == "gdelt1" else "61"
-    complete = ends_with_newline(path)
+    complete = ends_with_newline(original)
+    lines_read: list[int] = [int(str(r[0])) for r in rejects]
+    located = find_lines(path, (own_id.encode() for own_id, _ in bad_rows))
+    lines_read += [number for number, _ in located.values()]
+    if offsets is None:
+        original_line = {n: n for n in lines_read}
+    else:  # a line of the prefiltered file -> its line in the original
+        numbers = line_numbers(original, (offsets[n - 1] for n in lines_read if 0 < n <= len(offsets)))
+        original_line = {n: numbers.get(offsets[n - 1], 0) for n in lines_read if 0 < n <= len(offsets)}
     last_line: int | None = None
     errors: list[tuple[int, DatasetError]] = []
 
@@ -344,16 +356,14 @@ def _errors(
         nonlocal last_line
         if not complete:
             if last_line is None:
-                from dyadwatch.datasets._files import line_count
-
-                last_line = line_count(path)
+                last_line = line_count(original)
             if line == last_line:
                 return DatasetError(Errors.E508, where=ctx.location, line=line, found=found, expected=expected)
         return DatasetError(Errors.E507, where=f"{ctx.location}:{line}", line=line, found=found,
                             dataset=dataset, expected=expected)
 
     for line, column, kind, text, message in rejects:
-        number = int(str(line))
+        number = original_line.get(int(str(line)), 0)
         raw = str(text or "")
         if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
             errors.append((number, fields_error(number, raw.count("\t") + 1)))
@@ -365,15 +375,10 @@ def _errors(
                 detail=f"{kind.lower() if isinstance(kind, str) else kind} in {column}: {message}",
             )))
     if bad_rows:
-        located = find_lines(path, (str(i).encode() for i, _, _ in bad_rows if i is not None))
-        unnamed = 0
-        for own_id, code, value in bad_rows:
-            number, raw_line = located.get(str(own_id).encode(), (0, b"")) if own_id is not None else (0, b"")
-            if number == 0:
-                unnamed += 1
-            errors.append((number, _row_error(ctx, dataset, number, code, value, raw_line, fields_error)))
-        if unnamed:
-            log.debug("%d bad rows of %s could not be located by id", unnamed, ctx.location)
+        for own_id, code in bad_rows:
+            read_line, raw_line = located.get(own_id.encode(), (0, b""))
+            number = original_line.get(read_line, 0)
+            errors.append((number, _row_error(ctx, dataset, columns, number, code, raw_line, fields_error)))
     errors.sort(key=lambda item: item[0])
     listed = 0
     for _, error in errors:
@@ -385,25 +390,36 @@ def _errors(
                            detail=f"{len(errors) - listed} more bad rows are not listed")
 
 
-def _row_error(ctx: ReadContext, dataset: str, line: int, code: int, value: str | None, raw: bytes,
+def _row_error(ctx: ReadContext, dataset: str, columns: Sequence[str], line: int, code: int, raw: bytes,
                fields_error: Callable[[int, int], DatasetError]) -> DatasetError:
+    """The error of a row the query flagged, its value read back from the line itself."""
     where = f"{ctx.location}:{line}" if line else ctx.location
     shown: object = line or "?"
-    if code == _P_FIELDS or (code == _P_ADDED and raw and raw.count(b"\t") + 1 not in ((57, 58) if ctx.dataset == "gdelt1" else (61,))):
-        return fields_error(line, raw.count(b"\t") + 1 if raw else int(value or 0))
+    fields = raw.decode("utf-8", errors="replace").split("\t") if raw else []
+    sizes = (57, 58) if ctx.dataset == "gdelt1" else (61,)
+
+    def value(name: str) -> str:
+        index = columns.index(name)
+        return fields[index] if index < len(fields) else ""
+
+    if code == _P_FIELDS or (code == _P_ADDED and fields and len(fields) not in sizes):
+        return fields_error(line, len(fields))
     if code == _P_ID:
-        return DatasetError(Errors.E512, where=where, line=shown, field="GLOBALEVENTID", value=value)
+        return DatasetError(Errors.E512, where=where, line=shown, field="GLOBALEVENTID", value=value("GLOBALEVENTID"))
     if code in (_P_DATE, _P_RANGE):
-        return DatasetError(Errors.E510, where=where, line=shown, field="SQLDATE", value=value,
+        return DatasetError(Errors.E510, where=where, line=shown, field="SQLDATE", value=value("SQLDATE"),
                             start=first_day(ctx.dataset).isoformat(), end=last_day().isoformat())
     if code == _P_CODE:
-        return DatasetError(Errors.E511, where=where, line=shown, field="EventCode", value=value)
+        return DatasetError(Errors.E511, where=where, line=shown, field="EventCode", value=value("EventCode"))
     if code == _P_ADDED:
-        if value:
-            other = "GDELT 2.0 (YYYYMMDDHHMMSS)" if len(value) == 14 else "GDELT 1.0 (YYYYMMDD)" if len(value) == 8 else "no GDELT"
+        added = value("DATEADDED")
+        if added:
+            kind = ("GDELT 2.0 (YYYYMMDDHHMMSS)" if len(added) == 14 else
+                    "GDELT 1.0 (YYYYMMDD)" if len(added) == 8 else "no GDELT")
             return DatasetError(Errors.E501, where=where, line=shown, dataset=dataset,
-                                detail=f"DATEADDED '{value}' is a {other} date, in a {dataset} file")
+                                detail=f"DATEADDED '{added}' is a {kind} date, in a {dataset} file")
         return DatasetError(Errors.E520, where=where, line=shown, field="DATEADDED", dataset=dataset)
     if code >= _P_NUMBER:
-        return DatasetError(Errors.E512, where=where, line=shown, field=_NUMERIC[code - _P_NUMBER], value=value)
+        name = _NUMERIC[code - _P_NUMBER]
+        return DatasetError(Errors.E512, where=where, line=shown, field=name, value=value(name))
     return DatasetError(Errors.E501, where=where, line=shown, dataset=dataset, detail=f"problem {code}")

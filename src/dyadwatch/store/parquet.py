@@ -7,7 +7,7 @@ it needs. Small imports go straight into the ``events`` table instead.
 
 The folder::
 
-    dyadwatch.duckdb.datasets/
+    dyadwatch.duckdb.partitions/
       manifest.json                       which source file made which part files
       gdelt2/year=2021/month=10/part-<batch>.parquet
       .staging/                           work in progress; cleared by the next import
@@ -45,6 +45,7 @@ import tempfile
 import uuid
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -145,7 +146,7 @@ _MEMORY_FOLDERS: weakref.WeakKeyDictionary[Store, Path] = weakref.WeakKeyDiction
 
 
 def partitions_folder(store: Store, *, create: bool = False) -> Path | None:
-    """The folder of a store's Parquet partitions (``<store file>.datasets``).
+    """The folder of a store's Parquet partitions (``<store file>.partitions``; the downloads of ``dyadwatch fetch`` are elsewhere, in ``<store name>.datasets``).
 
     An in-memory store gets a temporary folder that lives as long as the store object; None
     until one is asked for with ``create``.
@@ -155,11 +156,11 @@ def partitions_folder(store: Store, *, create: bool = False) -> Path | None:
     if store.path == MEMORY:
         folder = _MEMORY_FOLDERS.get(store)
         if folder is None and create:
-            folder = Path(tempfile.mkdtemp(prefix="dyadwatch-datasets-"))
+            folder = Path(tempfile.mkdtemp(prefix="dyadwatch-partitions-"))
             weakref.finalize(store, shutil.rmtree, str(folder), True)
             _MEMORY_FOLDERS[store] = folder
         return folder
-    folder = Path(store.path + ".datasets")
+    folder = Path(store.path + ".partitions")
     if create:
         folder.mkdir(exist_ok=True)
     return folder
@@ -273,6 +274,10 @@ class PartitionSet:
         path = self.folder / _STAGING / uuid.uuid4().hex[:12]
         path.mkdir(parents=True)
         return path
+
+    def tidy(self) -> None:
+        """Remove the staging folder once nothing is in it."""
+        _remove_if_empty(self.folder / _STAGING)
 
     def cleanup(self) -> int:
         """Remove staging leftovers and part files no manifest names (a crashed import's).
@@ -522,10 +527,8 @@ def _rewrite_without(old: Path, new: Path, sources: set[str]) -> int:
 
 
 def _remove_if_empty(folder: Path) -> None:
-    try:
+    with suppress(OSError):  # not empty, or gone
         folder.rmdir()
-    except OSError:  # not empty, or gone
-        pass
 
 
 def _fsync_file(path: Path) -> None:

@@ -1,0 +1,465 @@
+"""``dyadwatch import``: dataset files into the store, streaming, in bounded memory.
+
+A file is the unit of failure, as a source is for the library ingest: its rows are stored all
+together or not at all. ``on_error="stop"`` (the default) stores the files read before the
+first bad one, nothing of the bad one, and raises its first error (with file and line);
+``"skip"`` stores the good rows of every file and lists what it left out. A file unchanged
+since it was imported with the same options is skipped unread; a changed one replaces its
+earlier rows. Nothing stored before is ever lost.
+
+Where the rows go:
+
+* ``storage="table"``: the ``events`` table, with the extras in ``dataset_extras``, one
+  transaction per file (for small imports; needs a store with the ``dataset_extras`` table);
+* ``storage="parquet"``: Parquet partitions beside the store (``store/parquet.py``), read
+  through the ``dataset_events`` and ``all_events`` views, committed by a manifest;
+* ``storage="auto"`` (default): the table for imports under :data:`TABLE_MAX_BYTES` when the
+  store has the extras table, else Parquet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import uuid
+from collections.abc import Callable, Generator, Iterable
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dyadwatch.datasets._common import ActorFilter, OnError, ReadContext, check_dataset
+from dyadwatch.datasets._files import DataFile, expand, local_copy
+from dyadwatch.errors import ConfigError, DatasetError, DyadwatchError, Errors
+from dyadwatch.library.ingest import Skipped
+from dyadwatch.library.sources import fingerprint
+from dyadwatch.store import Store
+from dyadwatch.store.parquet import (
+    EXTRA_COLUMNS,
+    PartitionSet,
+    PartWriter,
+    StagedPart,
+    has_extras_table,
+    now_iso,
+    partitions_folder,
+    register_partitions,
+)
+from dyadwatch.store.schema import EVENT_COLUMNS
+
+log = logging.getLogger(__name__)
+
+__all__ = ["STORAGE", "TABLE_MAX_BYTES", "ImportReport", "import_dataset", "read_batches"]
+
+STORAGE = ("auto", "table", "parquet")
+
+# Imports smaller than this (bytes of input) go to the events table under storage="auto".
+TABLE_MAX_BYTES = 32 * 1024 * 1024
+
+# A Parquet batch is committed (parts moved into place, manifest written) after this many rows.
+_COMMIT_ROWS = 20_000_000
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did: counts, where the rows went, and what it skipped."""
+
+    dataset: str
+    storage: str = ""
+    files: int = 0
+    files_unchanged: int = 0
+    rows: int = 0  # data rows read (with --actors: the rows that passed the prefilter)
+    events_added: int = 0
+    rows_skipped: int = 0  # bad rows left out (--on-error skip)
+    duplicates: int = 0  # identical rows collapsed, or events already stored from another file
+    filtered_out: int = 0  # rows read that were not about --actors
+    skipped: list[Skipped] = field(default_factory=list)
+    run_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "storage": self.storage,
+            "files": self.files,
+            "files_unchanged": self.files_unchanged,
+            "rows": self.rows,
+            "events_added": self.events_added,
+            "rows_skipped": self.rows_skipped,
+            "duplicates": self.duplicates,
+            "filtered_out": self.filtered_out,
+            "skipped": len(self.skipped),
+        }
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.events_added:,} {self.dataset} events added ({self.storage or 'nothing stored'}) from "
+            f"{self.files - self.files_unchanged} files, {self.files_unchanged} unchanged; "
+            f"{self.rows_skipped:,} bad rows skipped, {self.duplicates:,} duplicates"
+        )
+        if self.filtered_out:
+            text += f", {self.filtered_out:,} rows about other actors"
+        return text
+
+
+def read_batches(dataset: str, path: Path, ctx: ReadContext) -> Generator[pa.Table | DatasetError, None, None]:
+    """The rows of one local (plain or gzip) file of ``dataset`` as dataset tables, and its bad
+    rows as errors. The one entry every reader goes through."""
+    if dataset in ("gdelt1", "gdelt2"):
+        from dyadwatch.datasets import gdelt
+
+        yield from gdelt.batches(path, ctx)
+    elif dataset == "icews":
+        from dyadwatch.datasets import icews
+
+        yield from icews.batches(path, ctx)
+    elif dataset == "polecat":
+        from dyadwatch.datasets import polecat
+
+        yield from polecat.batches(path, ctx)
+    elif dataset == "acled":
+        from dyadwatch.datasets import acled
+
+        yield from acled.batches(path, ctx)
+    elif dataset == "ucdp":
+        from dyadwatch.datasets import ucdp
+
+        yield from ucdp.batches(path, ctx)
+    else:  # check_dataset() stops this earlier
+        raise ConfigError(Errors.E502, detail=dataset)
+
+
+def import_dataset(
+    store: Store,
+    dataset: str,
+    sources: Iterable[str],
+    *,
+    on_error: OnError = "stop",
+    actors: Iterable[str] | str | None = None,
+    dataset_version: str | None = None,
+    storage: str = "auto",
+    progress: Callable[[str, int], None] | None = None,
+) -> ImportReport:
+    """Import dataset files (plain, .gz or .zip; folders and globs) into ``store``.
+
+    ``actors`` keeps only events with one of these on either side (country codes, CAMEO group
+    codes, actor ids; see :class:`ActorFilter`). ``dataset_version`` is recorded on each event
+    (default: what the file name says, e.g. GDELT ``2.0-translingual``). ``progress(file,
+    events_so_far)`` is called after each file.
+
+    >>> import dyadwatch, pathlib, tempfile
+    >>> from dyadwatch.datasets import import_dataset
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> row = ["1", "20211020", "202110", "2021", "2021.8", "RUS", "RUSSIA", "RUS"] + [""] * 7
+    >>> row += ["TAL", "TALIBAN", "", "TAL"] + [""] * 6 + ["1", "043", "043", "04", "1", "2.8"]
+    >>> row += ["4", "2", "4", "1.5"] + [""] * 24 + ["20211020120000", "https://example.org/a"]
+    >>> _ = (folder / "20211020120000.export.CSV").write_text("\\t".join(row) + "\\n")
+    >>> with dyadwatch.open(":memory:") as lib:
+    ...     report = import_dataset(lib.store, "gdelt2", [str(folder)])
+    ...     frame = lib.store.con.execute(
+    ...         "SELECT source_country, target_country, target_actor, target_sector FROM all_events").fetchall()
+    >>> report.events_added, frame
+    (1, [('RUS', 'AFG', 'taliban', 'GOV')])
+    """
+    dataset = check_dataset(dataset)
+    if on_error not in ("stop", "skip"):
+        raise ConfigError(Errors.E518, name="on_error", allowed="'stop' or 'skip'", found=on_error)
+    if storage not in STORAGE:
+        raise ConfigError(Errors.E518, name="storage", allowed="one of " + ", ".join(STORAGE), found=storage)
+    extras_table = has_extras_table(store)
+    if storage == "table" and not extras_table:
+        raise ConfigError(
+            Errors.E518, name="storage", allowed="'parquet' or 'auto' for a store without the "
+            "dataset_extras table (schema 3)", found=storage,
+        )
+    actor_filter = ActorFilter.parse(actors)
+    report = ImportReport(dataset=dataset)
+    files: list[DataFile] = []
+    for item in expand(sources):
+        if isinstance(item, DatasetError):
+            if on_error == "stop":
+                raise item
+            report.skipped.append(_skipped(item, item.where or ""))
+        else:
+            files.append(item)
+    report.run_id = store.start_run(
+        "import",
+        {"dataset": dataset, "files": [f.location for f in files], "on_error": on_error,
+         "actors": list(actor_filter.given) if actor_filter else None, "dataset_version": dataset_version,
+         "storage": storage},
+    )
+    options = f"{dataset}|{dataset_version or ''}|{','.join(sorted(actor_filter.given)) if actor_filter else ''}"
+    parts_folder = partitions_folder(store, create=not store.read_only)
+    assert parts_folder is not None
+    partitions = PartitionSet(parts_folder)
+    partitions.cleanup()
+    known = store.known_fingerprints() | {
+        str(meta.get("fingerprint")) for meta in partitions.manifest.sources.values()
+    }
+    todo: list[tuple[DataFile, str]] = []
+    for datafile in files:
+        report.files += 1
+        key = _key(datafile, options)
+        if key in known:
+            report.files_unchanged += 1
+            continue
+        known.add(key)
+        todo.append((datafile, key))
+    if storage == "auto":
+        storage = "table" if extras_table and sum(f.size for f, _ in todo) < TABLE_MAX_BYTES else "parquet"
+    report.storage = storage
+    workdir = partitions.staging()  # unzipped files, prefiltered lines, DuckDB's spill
+    sink: _Sink = (
+        _TableSink(store, partitions, report) if storage == "table" else _ParquetSink(store, partitions, report)
+    )
+    try:
+        for datafile, key in todo:
+            ctx = ReadContext(
+                dataset, datafile.location, workdir, version=dataset_version, actors=actor_filter,
+                run_id=report.run_id,
+            )
+            problems: list[DatasetError] = []
+            failed: DatasetError | None = None  # the file as a whole cannot be read
+            sink.begin(datafile)
+            try:
+                with local_copy(datafile, workdir) as path, closing(read_batches(dataset, path, ctx)) as items:
+                    for item in items:
+                        if isinstance(item, DatasetError):
+                            problems.append(item)
+                            if on_error == "stop":
+                                break
+                        else:
+                            sink.write(item)
+            except DatasetError as exc:
+                failed = exc
+            except BaseException:
+                sink.abort()
+                sink.close()
+                raise
+            report.rows += ctx.rows
+            report.duplicates += ctx.duplicates
+            report.filtered_out += ctx.filtered
+            if failed is not None or (problems and on_error == "stop"):
+                sink.abort()
+                error = failed if failed is not None else problems[0]
+                if on_error == "stop":
+                    sink.close()
+                    raise error
+                report.skipped.append(_skipped(error, datafile.location))
+                continue
+            report.rows_skipped += ctx.bad
+            report.skipped.extend(_skipped(p, datafile.location) for p in problems)
+            sink.end(datafile, key, {"dataset": dataset, "rows": ctx.rows, "bad": ctx.bad,
+                                     "dataset_version": dataset_version, "run_id": report.run_id})
+            if progress:
+                progress(datafile.location, report.events_added + sink.pending)
+        sink.close()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        partitions.tidy()
+        register_partitions(store)
+        store.finish_run(report.run_id, report.as_dict())
+    log.info("import %s: %s", dataset, report.as_dict())
+    return report
+
+
+def _key(datafile: DataFile, options: str) -> str:
+    """A token that changes when the file or the import options change."""
+    token = f"{fingerprint(datafile.location)}|{options}"
+    return hashlib.blake2b(token.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _skipped(exc: DyadwatchError, where: str) -> Skipped:
+    return Skipped(where=exc.where or where, code=exc.code, message=exc.detail)
+
+
+# -- sinks ------------------------------------------------------------------------------------
+
+
+class _Sink:
+    pending = 0
+
+    def begin(self, datafile: DataFile) -> None:
+        raise NotImplementedError
+
+    def write(self, table: pa.Table) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        raise NotImplementedError
+
+    def end(self, datafile: DataFile, key: str, meta: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class _ParquetSink(_Sink):
+    """Rows to staged part files; committed in batches by the partition manifest."""
+
+    def __init__(self, store: Store, partitions: PartitionSet, report: ImportReport) -> None:
+        self.store = store
+        self.partitions = partitions
+        self.report = report
+        self.batch = uuid.uuid4().hex[:12]
+        self.stage: Path | None = None
+        self.staged: dict[str, list[StagedPart]] = {}
+        self.meta: dict[str, dict[str, Any]] = {}
+        self.writer: PartWriter | None = None
+        self.current: DataFile | None = None
+        self.staged_rows = 0
+        self._file_number = 0
+
+    @property
+    def pending(self) -> int:  # type: ignore[override]
+        return self.staged_rows + (self.writer.rows if self.writer else 0)
+
+    def begin(self, datafile: DataFile) -> None:
+        if self.stage is None:
+            self.stage = self.partitions.staging()
+        self._file_number += 1
+        self.writer = PartWriter(self.stage / f"file-{self._file_number:06d}")
+        self.current = datafile
+
+    def write(self, table: pa.Table) -> None:
+        assert self.writer is not None
+        self.writer.write(table)
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.abort()
+        self.writer = None
+
+    def end(self, datafile: DataFile, key: str, meta: dict[str, Any]) -> None:
+        assert self.writer is not None
+        parts = self.writer.finish()
+        self.writer = None
+        rows = sum(p.rows for p in parts)
+        self.staged[datafile.location] = parts
+        self.meta[datafile.location] = {**meta, "fingerprint": key, "events": rows, "imported_at": now_iso()}
+        self.staged_rows += rows
+        if self.staged_rows >= _COMMIT_ROWS:
+            self._commit()
+
+    def _commit(self) -> None:
+        if not self.meta:
+            return
+        sources = set(self.meta)
+        self.partitions.commit(self.batch, self.staged, self.meta)
+        self.report.events_added += self.staged_rows
+        _forget_in_table(self.store, sources)
+        if self.stage is not None:
+            shutil.rmtree(self.stage, ignore_errors=True)
+        self.batch = uuid.uuid4().hex[:12]
+        self.stage = None
+        self.staged, self.meta, self.staged_rows = {}, {}, 0
+
+    def close(self) -> None:
+        self._commit()
+        if self.stage is not None:
+            shutil.rmtree(self.stage, ignore_errors=True)
+            self.stage = None
+
+
+class _TableSink(_Sink):
+    """Rows to the events table and dataset_extras, one transaction per file."""
+
+    def __init__(self, store: Store, partitions: PartitionSet, report: ImportReport) -> None:
+        self.store = store
+        self.partitions = partitions
+        self.report = report
+        self.tables: list[pa.Table] = []
+
+    @property
+    def pending(self) -> int:  # type: ignore[override]
+        return sum(t.num_rows for t in self.tables)
+
+    def begin(self, datafile: DataFile) -> None:
+        self.tables = []
+
+    def write(self, table: pa.Table) -> None:
+        self.tables.append(table)
+
+    def abort(self) -> None:
+        self.tables = []
+
+    def end(self, datafile: DataFile, key: str, meta: dict[str, Any]) -> None:
+        from dyadwatch.store.parquet import arrow_schema
+
+        table = pa.concat_tables(self.tables) if self.tables else arrow_schema().empty_table()
+        self.tables = []
+        added = add_dataset_rows(self.store, table, datafile.location, fingerprint=key, run_id=self.report.run_id)
+        self.report.events_added += added
+        self.report.duplicates += table.num_rows - added
+        if datafile.location in self.partitions.manifest.sources:  # it was in Parquet before
+            self.partitions.forget([datafile.location])
+
+    def close(self) -> None:
+        self.tables = []
+
+
+def add_dataset_rows(store: Store, table: pa.Table, source_file: str, *, fingerprint: str,
+                     run_id: str | None) -> int:
+    """Store one file's rows in the events table and ``dataset_extras``, replacing the rows an
+    earlier import of the same file stored, in one transaction; record the file as imported.
+
+    Returns how many distinct events were stored. (A Store method in waiting: it needs the
+    ``dataset_extras`` table of schema 3.)
+    """
+    table = _distinct_ids(table)
+    event_names = [name for name, _ in EVENT_COLUMNS]
+    extra_names = [name for name, _ in EXTRA_COLUMNS]
+    select = ", ".join(f"CAST({n} AS JSON)" if n == "spans" else n for n in event_names)
+    with store.transaction() as con:
+        con.register("_dataset_rows", table)
+        try:
+            con.execute(
+                "DELETE FROM events WHERE event_id IN (SELECT event_id FROM dataset_extras WHERE source_file = ?)",
+                [source_file],
+            )
+            con.execute("DELETE FROM dataset_extras WHERE source_file = ?", [source_file])
+            con.execute("DELETE FROM sources WHERE location = ? AND kind = 'dataset'", [source_file])
+            con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _dataset_rows)")
+            con.execute("DELETE FROM dataset_extras WHERE event_id IN (SELECT event_id FROM _dataset_rows)")
+            con.execute(f"INSERT INTO events ({', '.join(event_names)}) SELECT {select} FROM _dataset_rows")
+            con.execute(
+                f"INSERT INTO dataset_extras (event_id, {', '.join(extra_names)}) "
+                f"SELECT event_id, {', '.join(extra_names)} FROM _dataset_rows"
+            )
+        finally:
+            try:
+                con.unregister("_dataset_rows")
+            except Exception:  # noqa: BLE001 - an aborted transaction refuses; the rollback drops it
+                log.debug("could not unregister _dataset_rows", exc_info=True)
+        store.record_sources([(fingerprint, source_file, "dataset", table.num_rows)], run_id=run_id)
+    return table.num_rows
+
+
+def _distinct_ids(table: pa.Table) -> pa.Table:
+    """One row per event id (the first)."""
+    if table.num_rows == 0:
+        return table
+    ids = table.column("event_id")
+    if pc.count_distinct(ids).as_py() == table.num_rows:
+        return table
+    indices = table.append_column("_i", pa.array(range(table.num_rows), pa.int64())).group_by("event_id").aggregate(
+        [("_i", "min")]
+    ).column("_i_min")
+    return table.take(pc.sort_indices(indices))
+
+
+def _forget_in_table(store: Store, sources: set[str]) -> None:
+    """Remove the table rows of files that now live in Parquet (imported small before)."""
+    if not has_extras_table(store) or not sources:
+        return
+    with store.transaction() as con:
+        for source in sorted(sources):
+            con.execute(
+                "DELETE FROM events WHERE event_id IN (SELECT event_id FROM dataset_extras WHERE source_file = ?)",
+                [source],
+            )
+            con.execute("DELETE FROM dataset_extras WHERE source_file = ?", [source])
+            con.execute("DELETE FROM sources WHERE location = ? AND kind = 'dataset'", [source])
