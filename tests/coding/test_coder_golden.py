@@ -31,7 +31,7 @@ FILES = sorted(GOLDEN.glob("coder_*.jsonl"))
 def _cases() -> list[Any]:
     cases = []
     for path in FILES:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        for _number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if line.strip():
                 case = json.loads(line)
                 cases.append(pytest.param(case, id=f"{path.stem}:{case['id']}"))

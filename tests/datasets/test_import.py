@@ -266,3 +266,15 @@ def test_kill_mid_import_leaves_the_store_consistent(store_path: Path, tmp_path:
         assert count(store) == 300_100 and distinct_ids(store) == 300_100
         folder = partitions_folder(store)
         assert folder is not None and not (folder / ".staging").exists()
+
+
+def test_icews_rows_in_two_files_are_stored_once(store: Store, tmp_path: Path) -> None:
+    """ICEWS's weekly files repeat rows of the yearly one: the same row is one event."""
+    lines = (DATA / "icews_no_cameo_column.tab").read_text().splitlines()
+    yearly = write_lines(tmp_path / "events.2021.tab", lines)
+    weekly = write_lines(tmp_path / "events.2021.week43.tab", [lines[0], lines[1], lines[4]])
+    first = import_dataset(store, "icews", [str(yearly)])
+    second = import_dataset(store, "icews", [str(weekly)])
+    assert (first.events_added, first.duplicates) == (3, 1)
+    assert (second.events_added, second.duplicates) == (0, 2)
+    assert count(store) == 3

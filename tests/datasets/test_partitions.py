@@ -92,3 +92,16 @@ def test_a_broken_manifest_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as caught:
         PartitionSet(tmp_path)
     assert caught.value.code == "E519" and str(tmp_path) in str(caught.value)
+
+
+def test_a_broken_manifest_does_not_lock_the_store(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    store = Store(tmp_path / "s.duckdb")
+    folder = Path(store.path + ".partitions")
+    folder.mkdir()
+    (folder / MANIFEST).write_text("{not json")
+    register_partitions(store)  # as on opening: a warning, and the table alone
+    assert "E519" in caplog.text
+    assert store.con.execute("SELECT count(*) FROM all_events").fetchall() == [(0,)]
+    with pytest.raises(StoreError):
+        register_partitions(store, strict=True)
+    store.close()

@@ -186,3 +186,14 @@ def test_ucdp_date_out_of_range(tmp_path: Path) -> None:
     with pytest.raises(DatasetError) as caught:
         events("ucdp", path)
     assert caught.value.code == "E510" and "1921-05-28" in str(caught.value)
+
+
+def test_icews_columns_found_by_name_in_any_order(tmp_path: Path) -> None:
+    """A yearly file whose columns moved or changed case reads the same."""
+    lines = (DATA / "icews_no_cameo_column.tab").read_text().splitlines()
+    rows = [line.split("\t") for line in lines]
+    order = list(reversed(range(len(rows[0]))))
+    header = [name.lower().replace(" ", "_") for name in rows[0]]  # event_id, event_date ...
+    path = tmp_path / "events.2005.tab"
+    path.write_text("\n".join("\t".join(r[i] for i in order) for r in [header, *rows[1:]]) + "\n")
+    assert [e.cameo_code for e in events("icews", path)] == ["043", "042", "193"]

@@ -645,6 +645,10 @@ def _cache_key(paths: Sequence[Path]) -> str | None:
         # the code that builds the dictionary is part of the key: a change to it rebuilds
         for module in ("dictionary.py", "resolver.py", "variants.py", "_text.py", "codes.py"):
             digest.update((code_dir / module).read_bytes())
+        # and so are the ontology's code tables, which decide the codes an entry may hold
+        ontology_data = code_dir.parent / "coding" / "data"
+        for table in ("cameo_countries.csv", "sectors.csv"):
+            digest.update((ontology_data / table).read_bytes())
         for path in paths:
             digest.update(str(path.resolve()).encode())
             digest.update(path.read_bytes())

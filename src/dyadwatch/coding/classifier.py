@@ -64,8 +64,8 @@ _ALLOWED: dict[str, tuple[Any, ...]] = {"root": _ROOTS, "quad": (1, 2, 3, 4), "p
 try:  # scikit-learn is part of the "ml" extra; the class is defined either way
     from sklearn.base import BaseEstimator, ClassifierMixin
 except ImportError:  # pragma: no cover - exercised only without the extra
-    BaseEstimator = object  # type: ignore[misc,assignment]
-    ClassifierMixin = object  # type: ignore[misc,assignment]
+    BaseEstimator = object
+    ClassifierMixin = object
 
 
 # --------------------------------------------------------------------------- labels
@@ -175,7 +175,7 @@ def _check_target(target: object) -> None:
 # --------------------------------------------------------------------------- the estimator
 
 
-class EventClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+class EventClassifier(ClassifierMixin, BaseEstimator):
     """Event type from a sentence: CAMEO root ("01".."20"), quad class (1-4) or PentaClass (0-4).
 
     Settings (keyword-only; nothing is computed until :meth:`fit`):
@@ -236,7 +236,7 @@ class EventClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             self.vectorizer_.fit(texts)
         features = self._features(texts)
         self.model_ = linear_model.LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5000)
-        self.model_.fit(features, np.asarray(y, dtype=object))
+        self.model_.fit(features, np.asarray(y))
         self.classes_ = self.model_.classes_
         self.n_train_ = len(texts)
         self.versions_ = _versions(self.embedder_ or get_embedder())
@@ -255,8 +255,7 @@ class EventClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """The most probable class of each text."""
         probabilities = self.predict_proba(texts)
-        return np.asarray(self.classes_, dtype=object)[probabilities.argmax(axis=1)] if len(probabilities) else \
-            np.asarray([], dtype=object)
+        return np.asarray(self.classes_)[probabilities.argmax(axis=1)]
 
     def predict_root(self, texts: Sequence[str]) -> list[tuple[str | None, float]]:
         """(CAMEO root, probability) per text; the root is None below ``threshold``.
@@ -368,7 +367,8 @@ class EventClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     @staticmethod
     def _best(probabilities: np.ndarray, classes: list[Any]) -> list[tuple[Any, float]]:
         best = probabilities.argmax(axis=1) if len(probabilities) else np.zeros(0, dtype=int)
-        return [(classes[int(i)], float(probabilities[row, int(i)])) for row, i in enumerate(best)]
+        plain = [c.item() if isinstance(c, np.generic) else c for c in classes]  # "04", not np.str_("04")
+        return [(plain[int(i)], float(probabilities[row, int(i)])) for row, i in enumerate(best)]
 
 
 def _texts(texts: Iterable[str]) -> list[str]:

@@ -518,7 +518,7 @@ def _ancestors(doc: Doc, index: int) -> set[int]:
     is a sibling, not embedded."""
     found: set[int] = set()
     tok = doc[index]
-    while tok.head is not tok and tok.dep_ != "conj":
+    while tok.head.i != tok.i and tok.dep_ != "conj":
         tok = tok.head
         found.add(tok.i)
     return found
@@ -526,16 +526,14 @@ def _ancestors(doc: Doc, index: int) -> set[int]:
 
 def _attachment(doc: Doc, found: TextDate) -> int | None:
     """The verb a date expression hangs on, by the parse."""
-    tok = None
-    for t in doc:
-        if t.idx >= found.start and t.idx < found.end:
-            tok = t
-    if tok is None:
+    span = doc.char_span(found.start, found.end, alignment_mode="expand")
+    if span is None or not len(span):
         return None
+    tok = span.root
     for _ in range(6):
         if tok.tag_.startswith("VB"):
             return tok.i
-        if tok.head is tok:
-            return tok.i if tok.tag_.startswith("VB") else None
+        if tok.head.i == tok.i:
+            return None
         tok = tok.head
     return None

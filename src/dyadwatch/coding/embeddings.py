@@ -206,7 +206,7 @@ class Embedder:
                     loss.backward()
                     optimiser.step()
                     schedule.step()
-                    total += float(loss) * len(chosen)
+                    total += float(loss.detach()) * len(chosen)
                 log.info("fine-tuning MiniLM: epoch %d/%d, loss %.4f", epoch + 1, epochs, total / max(1, len(texts)))
             body.eval()
         tuned = {name: value.detach().cpu().numpy().copy() for name, value in body.state_dict().items()}

@@ -50,9 +50,7 @@ PREFILTER_REASONS = ("no_event_verb", "few_actors")
 # the commonest English words: a sentence of eight words or more with almost none of them is
 # probably not English (py3langid then decides)
 _ENGLISH = frozenset(
-    "the of and to in a is that for on with by as at from was were has have it its be this which are "
-    "an or not will said would their they he she his her been had but also who after than more over "
-    "against about into between all new two its our we us".split()  # noqa: SIM905
+    ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "by", "as", "at", "from", "was", "were", "has", "have", "it", "its", "be", "this", "which", "are", "an", "or", "not", "will", "said", "would", "their", "they", "he", "she", "his", "her", "been", "had", "but", "also", "who", "after", "than", "more", "over", "against", "about", "into", "between", "all", "new", "two", "its", "our", "we", "us"]  # noqa: SIM905
 )
 _WORD = re.compile(r"[^\W\d_]+")
 _FOLD = str.maketrans({c: " " for c in "\t\n\r.,;:!?\"'()[]{}<>/\\|`*_=+#@$%^&~\u2018\u2019\u201c\u201d\u2013\u2014"})
@@ -97,17 +95,28 @@ class Prefilter:
     def __init__(self, lexicon: Lexicon, resolver: Resolver, *, max_chars: int = 600) -> None:
         self.resolver = resolver
         self.max_chars = max_chars
+        self._paired = lexicon.paired_triggers
         automaton = ahocorasick.Automaton()
-        for word in lexicon.trigger_words:
-            automaton.add_word(f" {word} ", word)
+        words = set(lexicon.trigger_words) | set(lexicon.paired_triggers)
+        words.update(noun for nouns in lexicon.paired_triggers.values() for noun in nouns)
+        for word in words:
+            automaton.add_word(f" {word} ", (word, word in lexicon.trigger_words))
         automaton.make_automaton()
         self._automaton = automaton
 
     def event_word(self, text: str) -> str | None:
-        """The first event word of a text (lower case), or None."""
+        """The first event word of a text (lower case), or None: a word that names an event on
+        its own, or a verb that does so with its object ("signed" with "treaty")."""
         folded = " " + text.lower().translate(_FOLD) + " "
-        for _end, word in self._automaton.iter(folded):
-            return str(word)
+        seen: set[str] = set()
+        for _end, (word, alone) in self._automaton.iter(folded):
+            if alone:
+                return str(word)
+            seen.add(word)
+        for word in seen:
+            nouns = self._paired.get(word)
+            if nouns and not nouns.isdisjoint(seen):
+                return str(word)
         return None
 
     def check(self, text: str, date: dt.date | None, *, doc_id: str = "", sentence_idx: int = 0) -> Verdict:

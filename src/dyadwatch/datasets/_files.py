@@ -11,11 +11,13 @@ import glob
 import gzip
 import mmap
 import os
-import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import zipfile
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -200,53 +202,88 @@ def line_count(path: Path) -> int:
 _CHUNK = 1 << 25
 
 
-def prefilter(path: Path, needles: Iterable[str], target: Path) -> list[int]:
-    """Copy to ``target`` the lines of ``path`` that hold, between two tabs, one of ``needles``;
-    return the byte offset in ``path`` of each line copied.
+# Files larger than this are prefiltered by one worker process per core.
+PARALLEL_BYTES = 256 * 1024 * 1024
 
-    This is the cheap first test of ``--actors``: one regular-expression pass over the raw
-    bytes (memory-mapped), no splitting, no decoding; only the lines it keeps are parsed. A line
-    may pass and still be left out later (the field that matched was a name, not a code).
+
+def prefilter(path: Path, needles: Iterable[str], target: Path, *, workers: int | None = None) -> list[int]:
+    """Copy to ``target`` the lines of ``path`` that hold, between two tabs, one of ``needles``;
+    return the byte offset in ``path`` of each line copied, in file order.
+
+    This is the cheap first test of ``--actors``: one regular-expression pass over the raw bytes
+    (memory-mapped), no splitting, no decoding; only the lines it keeps are parsed. A line may
+    pass and still be left out later (the field that matched was a name, not a code). A large
+    plain file is cut into byte ranges, one worker process each (default: one per core).
     """
-    alternatives = b"|".join(re.escape(n.encode("utf-8")) for n in sorted(needles))
-    # a literal tab first lets the engine skip quickly to the next tab
-    pattern = re.compile(b"\\t(?:" + alternatives + b")\\t")
+    from dyadwatch.datasets import _scan
+
+    codes = sorted(needles)
+    pattern = _scan.pattern_of(codes)
     offsets: list[int] = []
-    with target.open("wb") as sink:
-        if path.name.lower().endswith(".gz"):
+    if path.name.lower().endswith(".gz"):
+        with target.open("wb") as sink, open_binary(path) as source:
             base = 0
             rest = b""
-            with open_binary(path) as source:
-                while True:
-                    block = source.read(_CHUNK)
-                    data = rest + block
-                    end = len(data) if not block else data.rfind(b"\n") + 1
-                    _grep(pattern, data, end, base, sink, offsets)
-                    base += end
-                    rest = data[end:]
-                    if not block:
-                        break
-        elif path.stat().st_size:
+            while True:
+                block = source.read(_CHUNK)
+                data = rest + block
+                end = len(data) if not block else data.rfind(b"\n") + 1
+                _scan.grep(pattern, data, 0, end, base, sink, offsets)
+                base += end
+                rest = data[end:]
+                if not block:
+                    break
+        return offsets
+    size = path.stat().st_size
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    runnable = bool(sys.executable) and Path(_scan.__file__).is_file()  # not from a zip, say
+    if size >= PARALLEL_BYTES and count > 1 and runnable:
+        return _prefilter_parallel(path, codes, target, count, size)
+    with target.open("wb") as sink:
+        if size:
             with path.open("rb") as source, mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                _grep(pattern, mapped, len(mapped), 0, sink, offsets)
+                _scan.grep(pattern, mapped, 0, len(mapped), 0, sink, offsets)
     return offsets
 
 
-def _grep(pattern: re.Pattern[bytes], data: bytes | mmap.mmap, end: int, base: int, sink: BinaryIO,
-          offsets: list[int]) -> None:
-    position = 0
-    search = pattern.search
-    while True:
-        found = search(data, position, end)
-        if found is None:
-            return
-        start = data.rfind(b"\n", 0, found.start()) + 1
-        stop = data.find(b"\n", found.end(), end)
-        stop = end if stop < 0 else stop + 1
-        line = data[start:stop]
-        sink.write(line if line.endswith(b"\n") else line + b"\n")
-        offsets.append(base + start)
-        position = stop
+def _prefilter_parallel(path: Path, codes: list[str], target: Path, workers: int, size: int) -> list[int]:
+    """:func:`prefilter` by ``workers`` processes, each over a byte range (``_scan.py``)."""
+    from dyadwatch.datasets import _scan
+
+    script = str(Path(_scan.__file__).resolve())
+    step = -(-size // workers)
+    outs = [target.with_name(f"{target.name}.{i}") for i in range(workers)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, script, str(path), str(i * step), str(min(size, (i + 1) * step)), str(out), *codes],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        for i, out in enumerate(outs)
+    ]
+    offsets: list[int] = []
+    try:
+        for process in processes:
+            _, error = process.communicate()
+            if process.returncode != 0:
+                raise DatasetError(Errors.E501, where=str(path), line="?", dataset="GDELT",
+                                   detail=f"the prefilter failed: {error.decode(errors='replace').strip()[-300:]}")
+        with target.open("wb") as sink:
+            for out in outs:
+                with out.open("rb") as part:
+                    shutil.copyfileobj(part, sink, 1 << 22)
+                numbers = array("q")
+                with Path(str(out) + ".offsets").open("rb") as handle:
+                    numbers.frombytes(handle.read())
+                offsets.extend(numbers)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        for out in outs:
+            for leftover in (out, Path(str(out) + ".offsets"), Path(str(out) + ".done")):
+                leftover.unlink(missing_ok=True)
+    return offsets
 
 
 def line_numbers(path: Path, offsets: Iterable[int]) -> dict[int, int]:

@@ -26,8 +26,11 @@ pass are split and parsed: most of a file is never parsed at all.
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import closing, suppress
 from pathlib import Path
 
 import duckdb
@@ -71,13 +74,15 @@ assert len(GDELT1_COLUMNS) == 58
 # Other GDELT products, told apart by their number of columns, for a helpful error.
 _OTHER_PRODUCTS = {16: "GDELT 2.0 mentions", 27: "GDELT 2.0 GKG", 11: "GDELT 1.0 GKG", 15: "GDELT 1.0 GKG counts"}
 
-_BATCH_ROWS = 262_144
+_BATCH_ROWS = 65_536
 
 # Problems a row can have, found in SQL; the message is made in Python.
-_NUMERIC = ("IsRootEvent", "QuadClass", "GoldsteinScale", "NumMentions", "NumSources", "NumArticles",
-            "AvgTone", "ActionGeo_Lat", "ActionGeo_Long")
+# Numbers are typed by the CSV reader itself (cheaper than text and a cast); a value that is no
+# number makes DuckDB reject the line, with its number, as a CAST error.
+_NUMERIC = {"IsRootEvent": "INTEGER", "QuadClass": "INTEGER", "GoldsteinScale": "DOUBLE", "NumMentions": "INTEGER",
+            "NumSources": "INTEGER", "NumArticles": "INTEGER", "AvgTone": "DOUBLE", "ActionGeo_Lat": "DOUBLE",
+            "ActionGeo_Long": "DOUBLE"}
 _P_FIELDS, _P_ID, _P_DATE, _P_RANGE, _P_CODE, _P_ADDED = 1, 2, 3, 4, 5, 6
-_P_NUMBER = 10  # + index in _NUMERIC
 
 
 def detect(path: Path) -> tuple[str | None, str]:
@@ -152,6 +157,10 @@ def _convert(read: Path, original: Path, offsets: list[int] | None, ctx: ReadCon
     try:
         con.execute("SET enable_progress_bar = false")
         con.execute("SET memory_limit = '1GB'")
+        # DuckDB cannot size a CSV file before reading it (it guesses a few dozen rows), so its
+        # optimiser would build the lookup joins' hash tables on the file's side and hold every
+        # row in memory; in the order the query is written, the file is probed and streams
+        con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
         con.execute(f"SET temp_directory = {_text(str(ctx.workdir))}")
         con.register("_codes", lookups.event_codes_arrow())
         con.register("_groups", lookups.group_roles_arrow())
@@ -163,32 +172,34 @@ def _convert(read: Path, original: Path, offsets: list[int] | None, ctx: ReadCon
         bad_rows: list[tuple[str, int]] = []
         try:
             reader = con.sql(sql).to_arrow_reader(_BATCH_ROWS)
-            for batch in reader:
-                table = pa.Table.from_batches([batch])
-                problems = table.column("_problem")
-                ctx.rows += table.num_rows
-                if problems.null_count < table.num_rows:
-                    flagged = table.filter(pc.is_valid(problems))
-                    ctx.bad += flagged.num_rows
-                    if len(bad_rows) < 10 * MAX_LISTED:
-                        bad_rows.extend(zip(
-                            [i or "" for i in flagged.column("origin_id").to_pylist()],
-                            flagged.column("_problem").to_pylist(), strict=True,
-                        ))
-                    table = table.filter(pc.is_null(problems))
-                table = table.select([name for name, _ in DATASET_COLUMNS])
-                if ctx.actors is not None:
-                    before = table.num_rows
-                    table = table.filter(_keep(table, ctx))
-                    ctx.filtered += before - table.num_rows
-                if table.num_rows:
-                    yield table
+            # closed (the reading thread stopped) before the connection is
+            with closing(_prefetch(reader)) as prefetched:
+                for batch in prefetched:
+                    table = pa.Table.from_batches([batch])
+                    problems = table.column("_problem")
+                    ctx.rows += table.num_rows
+                    if problems.null_count < table.num_rows:
+                        flagged = table.filter(pc.is_valid(problems))
+                        ctx.bad += flagged.num_rows
+                        if len(bad_rows) < 10 * MAX_LISTED:
+                            bad_rows.extend(zip(
+                                [i or "" for i in flagged.column("origin_id").to_pylist()],
+                                flagged.column("_problem").to_pylist(), strict=True,
+                            ))
+                        table = table.filter(pc.is_null(problems))
+                    table = table.select([name for name, _ in DATASET_COLUMNS])
+                    if ctx.actors is not None:
+                        before = table.num_rows
+                        table = table.filter(_keep(table, ctx))
+                        ctx.filtered += before - table.num_rows
+                    if table.num_rows:
+                        yield table
             rejects = con.execute(
                 # one line may be rejected once per missing column: one error per line
                 "SELECT line, first(column_name ORDER BY column_idx), first(error_type ORDER BY column_idx), "
                 "first(csv_line), first(error_message ORDER BY column_idx) FROM reject_errors GROUP BY line ORDER BY line"
             ).fetchall()
-        except duckdb.Error as exc:
+        except (duckdb.Error, pa.ArrowException, OSError) as exc:  # the reader reports DuckDB's errors as OSError
             raise _read_error(exc, ctx.location) from exc
     finally:
         con.close()
@@ -196,6 +207,49 @@ def _convert(read: Path, original: Path, offsets: list[int] | None, ctx: ReadCon
     ctx.rows += len(rejects)
     if rejects or bad_rows:
         yield from _errors(read, original, offsets, ctx, columns, rejects, bad_rows)
+
+
+_END = object()
+
+
+def _prefetch(reader: pa.RecordBatchReader, depth: int = 2) -> Generator[pa.RecordBatch, None, None]:
+    """The reader's batches, read ahead in a thread: DuckDB parses the next batches (it lets go
+    of the GIL) while the caller writes this one to Parquet (so does Arrow), on two cores."""
+    batches: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            for batch in reader:
+                while not stop.is_set():
+                    try:
+                        batches.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            batches.put(_END)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            batches.put(exc)
+
+    thread = threading.Thread(target=run, name="dyadwatch-gdelt-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = batches.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            assert isinstance(item, pa.RecordBatch)
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # let a blocked put through, so the thread can end
+            with suppress(queue.Empty):
+                batches.get(timeout=0.1)
+        thread.join()
 
 
 def _threads() -> int:
@@ -225,20 +279,16 @@ def _keep(table: pa.Table, ctx: ReadContext) -> pa.Array:
 def _query(path: Path, ctx: ReadContext, columns: Sequence[str], version: str) -> str:
     """The SELECT that reads one file into dataset rows, with ``_problem`` (NULL: a good row)."""
     gdelt1 = ctx.dataset == "gdelt1"
-    names = ", ".join(f"{_text(name)}: 'VARCHAR'" for name in columns)
+    names = ", ".join(f"{_text(name)}: '{_NUMERIC.get(name, 'VARCHAR')}'" for name in columns)
     common = (
         f"{_text(str(path))}, header = false, quote = '', escape = '', auto_detect = false, "
-        "store_rejects = true, max_line_size = 16777216"
+        "store_rejects = true"
     )
     padding = ", null_padding = true" if gdelt1 else ""
     raw = f"SELECT *, NULL::INTEGER AS _nf FROM read_csv({common}, delim = '\t', columns = {{{names}}}{padding})"
     expected = "(57, 58)" if gdelt1 else "(61,)"
     added_length = 8 if gdelt1 else 14
     lat, lon = "ActionGeo_Lat", "ActionGeo_Long"
-    numeric_checks = "\n".join(
-        f"    WHEN r.{name} IS NOT NULL AND TRY_CAST(r.{name} AS DOUBLE) IS NULL THEN {_P_NUMBER + i}"
-        for i, name in enumerate(_NUMERIC)
-    )
     country_changes = _case_map("{col}", lookups.cameo_country_changes())
     sector_changes = _case_map("{col}", lookups.sector_changes())
     non_state = ", ".join(_text(c) for c in lookups.NON_STATE)
@@ -259,12 +309,11 @@ def _query(path: Path, ctx: ReadContext, columns: Sequence[str], version: str) -
     WHEN r._date < DATE '{first}' OR r._date > DATE '{last}' THEN {_P_RANGE}
     WHEN c.code IS NULL THEN {_P_CODE}
     WHEN r.DATEADDED IS NULL OR length(r.DATEADDED) <> {added_length} OR TRY_CAST(r.DATEADDED AS BIGINT) IS NULL THEN {_P_ADDED}
-{numeric_checks}
   END"""
     origin = ctx.dataset
     select = f"""
-WITH raw AS ({raw}),
-r AS (SELECT *, CASE WHEN length(SQLDATE) = 8 THEN TRY_STRPTIME(SQLDATE, '%Y%m%d')::DATE END AS _date FROM raw)
+WITH raw AS NOT MATERIALIZED ({raw}),  -- a CTE is materialised by default
+r AS NOT MATERIALIZED (SELECT *, CASE WHEN length(SQLDATE) = 8 THEN TRY_STRPTIME(SQLDATE, '%Y%m%d')::DATE END AS _date FROM raw)
 SELECT
   md5('{origin}:' || r.GLOBALEVENTID) AS event_id,
   '{origin}' AS origin,
@@ -284,8 +333,8 @@ SELECT
   'asserted' AS modality,
   r.ActionGeo_FullName AS location_name,
   fp.iso3 AS location_country,
-  CASE WHEN r.ActionGeo_Type <> '0' THEN TRY_CAST(r.{lat} AS DOUBLE) END AS latitude,
-  CASE WHEN r.ActionGeo_Type <> '0' THEN TRY_CAST(r.{lon} AS DOUBLE) END AS longitude,
+  CASE WHEN r.ActionGeo_Type <> '0' THEN r.{lat} END AS latitude,
+  CASE WHEN r.ActionGeo_Type <> '0' THEN r.{lon} END AS longitude,
   NULL::VARCHAR AS doc_id, NULL::INTEGER AS sentence_idx, NULL::VARCHAR AS sentence, NULL::VARCHAR AS spans,
   NULL::VARCHAR AS coder, c.rule AS rule, NULL::DOUBLE AS confidence, NULL::VARCHAR AS story_group,
   r.SOURCEURL AS url, NULL::VARCHAR AS publisher,
@@ -294,13 +343,13 @@ SELECT
   {_text(ctx.location)} AS source_file,
   r.Actor1Code AS source_code, r.Actor2Code AS target_code,
   NULL::VARCHAR AS dataset_event_type,
-  TRY_CAST(r.GoldsteinScale AS DOUBLE) AS dataset_goldstein,
+  r.GoldsteinScale AS dataset_goldstein,
   TRY_CAST(r.QuadClass AS TINYINT) AS dataset_quad_class,
-  TRY_CAST(r.IsRootEvent AS INTEGER) = 1 AS is_root_event,
-  TRY_CAST(r.NumMentions AS INTEGER) AS num_mentions,
-  TRY_CAST(r.NumSources AS INTEGER) AS num_sources,
-  TRY_CAST(r.NumArticles AS INTEGER) AS num_articles,
-  TRY_CAST(r.AvgTone AS DOUBLE) AS avg_tone,
+  r.IsRootEvent = 1 AS is_root_event,
+  r.NumMentions AS num_mentions,
+  r.NumSources AS num_sources,
+  r.NumArticles AS num_articles,
+  r.AvgTone AS avg_tone,
   NULL::INTEGER AS fatalities, NULL::INTEGER AS deaths_low, NULL::INTEGER AS deaths_high,
   {problem} AS _problem
 FROM r
@@ -320,7 +369,7 @@ def _case_map(template: str, mapping: dict[str, str]) -> str:
     return f"(CASE {template} {whens} ELSE {template} END)"
 
 
-def _read_error(exc: duckdb.Error, location: str) -> DatasetError:
+def _read_error(exc: Exception, location: str) -> DatasetError:
     text = str(exc).splitlines()[0]
     lowered = text.lower()
     if "gzip" in lowered or "compress" in lowered or "zlib" in lowered or "inflate" in lowered:
@@ -367,6 +416,12 @@ def _errors(
         raw = str(text or "")
         if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
             errors.append((number, fields_error(number, raw.count("\t") + 1)))
+        elif kind == "CAST":
+            fields = raw.split("\t")
+            index = columns.index(str(column)) if column in columns else -1
+            value = fields[index] if 0 <= index < len(fields) else raw
+            errors.append((number, DatasetError(Errors.E512, where=f"{ctx.location}:{number}", line=number,
+                                                field=str(column), value=value)))
         elif kind == "INVALID ENCODING" or kind == "INVALID UNICODE":
             errors.append((number, DatasetError(Errors.E515, where=f"{ctx.location}:{number}", line=number, detail=str(message))))
         else:
@@ -419,7 +474,4 @@ def _row_error(ctx: ReadContext, dataset: str, columns: Sequence[str], line: int
             return DatasetError(Errors.E501, where=where, line=shown, dataset=dataset,
                                 detail=f"DATEADDED '{added}' is a {kind} date, in a {dataset} file")
         return DatasetError(Errors.E520, where=where, line=shown, field="DATEADDED", dataset=dataset)
-    if code >= _P_NUMBER:
-        name = _NUMERIC[code - _P_NUMBER]
-        return DatasetError(Errors.E512, where=where, line=shown, field=name, value=value(name))
     return DatasetError(Errors.E501, where=where, line=shown, dataset=dataset, detail=f"problem {code}")

@@ -29,8 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from dyadwatch.datasets._common import ActorFilter, OnError, ReadContext, check_dataset
 from dyadwatch.datasets._files import DataFile, expand, local_copy
@@ -43,6 +45,7 @@ from dyadwatch.store.parquet import (
     PartitionSet,
     PartWriter,
     StagedPart,
+    arrow_schema,
     has_extras_table,
     now_iso,
     partitions_folder,
@@ -337,12 +340,46 @@ class _ParquetSink(_Sink):
         assert self.writer is not None
         parts = self.writer.finish()
         self.writer = None
+        if self.report.dataset not in ("gdelt1", "gdelt2"):
+            # ICEWS's weekly and yearly files overlap: a row already stored from another file (same
+            # content, so the same event id) is not stored twice. GDELT's ids are unique by design.
+            parts = self._drop_stored(parts, datafile.location)
         rows = sum(p.rows for p in parts)
         self.staged[datafile.location] = parts
         self.meta[datafile.location] = {**meta, "fingerprint": key, "events": rows, "imported_at": now_iso()}
         self.staged_rows += rows
         if self.staged_rows >= _COMMIT_ROWS:
             self._commit()
+
+    def _drop_stored(self, parts: list[StagedPart], location: str) -> list[StagedPart]:
+        """The staged parts without the events other files already stored in the same months."""
+        manifest = self.partitions.manifest
+        stored = [*(
+            str(self.partitions.folder / rel) for rel, info in manifest.parts.items()
+            if location not in info["sources"] and rel.rsplit("/", 1)[0] in {p.partition for p in parts}
+        ), *(str(p.path) for other, staged in self.staged.items() if other != location for p in staged
+             if p.partition in {q.partition for q in parts})]
+        if not stored:
+            return parts
+        kept: list[StagedPart] = []
+        with duckdb.connect() as con:
+            con.execute("SET enable_progress_bar = false")
+            files = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in stored) + "]"
+            con.execute(f"CREATE TEMP TABLE known AS SELECT DISTINCT event_id FROM read_parquet({files})")
+            for part in parts:
+                table = pq.read_table(part.path)
+                con.register("_part", table)
+                fresh: pa.Table = con.sql("SELECT * FROM _part WHERE event_id NOT IN (SELECT event_id FROM known)").to_arrow_table()
+                con.unregister("_part")
+                self.report.duplicates += table.num_rows - fresh.num_rows
+                if fresh.num_rows == table.num_rows:
+                    kept.append(part)
+                    continue
+                part.path.unlink()
+                if fresh.num_rows:
+                    pq.write_table(fresh.cast(arrow_schema()), part.path, compression="zstd")
+                    kept.append(StagedPart(part.origin, part.year, part.month, part.path, fresh.num_rows))
+        return kept
 
     def _commit(self) -> None:
         if not self.meta:
@@ -387,8 +424,6 @@ class _TableSink(_Sink):
         self.tables = []
 
     def end(self, datafile: DataFile, key: str, meta: dict[str, Any]) -> None:
-        from dyadwatch.store.parquet import arrow_schema
-
         table = pa.concat_tables(self.tables) if self.tables else arrow_schema().empty_table()
         self.tables = []
         added = add_dataset_rows(self.store, table, datafile.location, fingerprint=key, run_id=self.report.run_id)

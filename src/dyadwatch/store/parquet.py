@@ -37,6 +37,7 @@ Views (temporary, made on every open by :func:`register_partitions`):
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
 import os
@@ -50,6 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -131,6 +133,13 @@ MANIFEST = "manifest.json"
 _STAGING = ".staging"
 _FORMAT = 1
 
+# Columns queries filter on: only they get min/max statistics (computing them for URLs and
+# names costs time and prunes nothing).
+_STATISTICS_COLUMNS = [
+    "origin", "date", "source_country", "source_sector", "source_actor", "target_country", "target_sector",
+    "target_actor", "cameo_code", "cameo_root", "plover_type", "quad_class", "location_country", "source_file",
+]
+
 # Columns with few distinct values, worth a dictionary page; the others (ids, URLs, names)
 # are written plain, which is faster and as small once compressed.
 _DICTIONARY_COLUMNS = [
@@ -175,16 +184,24 @@ def has_extras_table(store: Store) -> bool:
     return bool(rows[0][0])
 
 
-def register_partitions(store: Store) -> None:
+def register_partitions(store: Store, *, strict: bool = False) -> None:
     """(Re)create the temporary views ``dataset_events`` and ``all_events`` on ``store``.
 
     Call it when the store opens and after each import; it reads only the manifest, never
     the part files, so it is cheap. Works on read-only stores (the views are temporary).
+    An unreadable manifest raises ``[E519]`` with ``strict``; else it is logged as a warning and
+    the views show the table alone, so that the rest of the store still opens.
     """
     folder = partitions_folder(store)
     parts: list[str] = []
     if folder is not None and (folder / MANIFEST).exists():
-        manifest = PartitionSet(folder).manifest
+        try:
+            manifest = PartitionSet(folder).manifest
+        except StoreError as exc:
+            if strict:
+                raise
+            log.warning("%s", exc)
+            manifest = Manifest()
         parts = [str(folder / rel) for rel in sorted(manifest.parts)]
     names = [name for name, _ in DATASET_COLUMNS]
     if parts:
@@ -401,7 +418,7 @@ class PartWriter:
     """
 
     ROW_GROUP = 131_072
-    MAX_BUFFERED = 393_216
+    MAX_BUFFERED = 196_608
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -415,18 +432,33 @@ class PartWriter:
         """Add rows (a table of :func:`arrow_schema`, whose dates are all set)."""
         if table.num_rows == 0:
             return
-        table = table.select(self.schema.names).cast(self.schema)
+        table = table.select(self.schema.names)
+        if table.schema != self.schema:
+            table = table.cast(self.schema)
         origins = table.column("origin")
-        keys = pc.add(pc.multiply(pc.year(table.column("date")), 100), pc.month(table.column("date")))
-        for origin in pc.unique(origins).to_pylist():
-            part_of_origin = table if pc.all(pc.equal(origins, origin)).as_py() else table.filter(pc.equal(origins, origin))
-            key_column = keys if part_of_origin is table else pc.add(
-                pc.multiply(pc.year(part_of_origin.column("date")), 100), pc.month(part_of_origin.column("date"))
-            )
-            months = pc.unique(key_column).to_pylist()
-            for month_key in months:
-                rows = part_of_origin if len(months) == 1 else part_of_origin.filter(pc.equal(key_column, month_key))
-                self._add((str(origin), int(month_key) // 100, int(month_key) % 100), rows)
+        if pc.count_distinct(origins).as_py() > 1:  # never from one dataset file; kept correct anyway
+            for origin in pc.unique(origins).to_pylist():
+                self.write(table.filter(pc.equal(origins, origin)))
+            return
+        origin = str(origins[0].as_py())
+        dates = table.column("date")
+        keys = pc.add(pc.multiply(pc.year(dates), 100), pc.month(dates))
+        if pc.count_distinct(keys).as_py() == 1:
+            key = int(keys[0].as_py())
+            self._add((origin, key // 100, key % 100), table)
+            return
+        # one sort, then zero-copy slices: cheaper than one filter per month
+        order = pc.sort_indices(keys)
+        table = table.take(order)
+        values = keys.take(order).to_numpy()
+        cuts = [0, *(np.flatnonzero(np.diff(values)) + 1).tolist(), len(values)]
+        for start, end in itertools.pairwise(cuts):
+            rows = table.slice(start, end - start)
+            if 2 * rows.num_rows < table.num_rows:
+                # a small slice would pin the whole sorted batch while it waits: copy it out
+                rows = rows.take(pa.array(np.arange(rows.num_rows)))
+            key = int(values[start])
+            self._add((origin, key // 100, key % 100), rows)
 
     def _add(self, key: tuple[str, int, int], rows: pa.Table) -> None:
         self._buffers.setdefault(key, []).append(rows)
@@ -448,7 +480,7 @@ class PartWriter:
             path.parent.mkdir(parents=True, exist_ok=True)
             writer = pq.ParquetWriter(
                 path, self.schema, compression="zstd", use_dictionary=_DICTIONARY_COLUMNS,
-                write_statistics=True,
+                write_statistics=_STATISTICS_COLUMNS,
             )
             self._writers[key] = writer
         table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
@@ -490,7 +522,8 @@ def _merge(paths: Sequence[Path], target: Path) -> None:
     """Concatenate part files of one partition into one file (row groups copied through)."""
     temporary = target.with_name(target.name + ".tmp")
     schema = arrow_schema()
-    with pq.ParquetWriter(temporary, schema, compression="zstd", use_dictionary=_DICTIONARY_COLUMNS) as writer:
+    with pq.ParquetWriter(temporary, schema, compression="zstd", use_dictionary=_DICTIONARY_COLUMNS,
+                          write_statistics=_STATISTICS_COLUMNS) as writer:
         pending: list[pa.RecordBatch] = []
         count = 0
         for path in paths:
@@ -514,7 +547,8 @@ def _rewrite_without(old: Path, new: Path, sources: set[str]) -> int:
     temporary = new.with_name(new.name + ".tmp")
     kept = 0
     drop = pa.array(sorted(sources), pa.string())
-    with pq.ParquetWriter(temporary, schema, compression="zstd", use_dictionary=_DICTIONARY_COLUMNS) as writer:
+    with pq.ParquetWriter(temporary, schema, compression="zstd", use_dictionary=_DICTIONARY_COLUMNS,
+                          write_statistics=_STATISTICS_COLUMNS) as writer:
         for batch in pq.ParquetFile(old).iter_batches(batch_size=PartWriter.ROW_GROUP):
             table = pa.Table.from_batches([batch]).cast(schema)
             table = table.filter(pc.invert(pc.is_in(table.column("source_file"), value_set=drop)))

@@ -103,7 +103,8 @@ class Lexicon:
     frames: dict[str, dict[str, str | None]] = field(default_factory=dict)
     themes: dict[str, frozenset[str]] = field(default_factory=dict)
     refinements: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
-    trigger_words: frozenset[str] = frozenset()
+    trigger_words: frozenset[str] = frozenset()  # an event word on its own
+    paired_triggers: dict[str, frozenset[str]] = field(default_factory=dict)  # verb form -> its object nouns
 
     def lemmas(self, form: str) -> tuple[str, ...]:
         """The lexicon's verb lemmas a lower-case word form can be ("met" -> ("meet",))."""
@@ -342,11 +343,22 @@ def load_lexicon() -> Lexicon:
     _read_frames(lexicon)
     _read_themes(lexicon)
     # what the pre-filter looks for: a verb that is an event on its own, or a noun naming one
-    # (light verbs alone are not: "held" says nothing until "talks" follows)
+    # (light verbs alone are not: "held" says nothing until "talks" follows; nor are frames that
+    # are no event on their own, "denied", "stopped"; a verb whose every pattern names its
+    # object counts by those objects: "sign" by "agreement", "treaty", "deal" ...)
     triggers: set[str] = set()
+    paired: dict[str, set[str]] = {}
     for lemma, patterns in lexicon.verbs.items():
-        if any(not p.light for p in patterns):
-            triggers.update(verb_forms(lemma))
+        for p in patterns:
+            if p.light or p.code is None:
+                continue
+            if p.objects:
+                nouns = {head for spec in p.objects for head in spec.heads}
+                for form in verb_forms(lemma):
+                    paired.setdefault(form, set()).update(nouns)
+            else:
+                triggers.update(verb_forms(lemma))
     triggers.update(lexicon.nominals)
     lexicon.trigger_words = frozenset(triggers)
+    lexicon.paired_triggers = {form: frozenset(nouns) for form, nouns in paired.items() if form not in triggers}
     return lexicon

@@ -64,6 +64,10 @@ class Context:
     future: bool = False  # will / shall / going to / scheduled to: the event lies ahead
     spans: tuple[tuple[str, tuple[int, int]], ...] = ()
 
+    def as_threat(self) -> Context:
+        """A stated future of something coercive is a threat, conditional or not."""
+        return replace(self, modality="threatened")
+
     def with_speaker(self, speakers: Sequence[int], source: int, mentions: Sequence[Mention]) -> Context:
         """The context once the speaker's mention is known: a third party's report is "reported"."""
         modality = self.modality
@@ -120,17 +124,16 @@ def read_context(doc: Doc, chain: Sequence[int], lexicon: Lexicon, *, frame: str
     first = doc[chain[0]]
     # "held no talks", "no talks were held"
     for c in first.children:
-        if c.dep_ in ("dobj", "nsubjpass", "nsubj"):
-            if any(d.dep_ == "det" and d.lower_ == "no" for d in c.children):
-                negated = True
-                spans.append(("negation", _span(c)))
+        if c.dep_ in ("dobj", "nsubjpass", "nsubj") and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children):
+            negated = True
+            spans.append(("negation", _span(c)))
     for index in chain:
         scan(doc[index])
     # climb from the top of the chain to the first verb of saying
     tok = doc[chain[-1]]
     for _ in range(8):
         head = tok.head
-        if head is tok:
+        if head.i == tok.i:
             break
         dep = tok.dep_
         lower = head.lower_
@@ -159,7 +162,7 @@ def read_context(doc: Doc, chain: Sequence[int], lexicon: Lexicon, *, frame: str
             scan(head)
             tok = head
             continue
-        if dep in ("ccomp",) and not lower in report_forms:
+        if dep in ("ccomp",) and lower not in report_forms:
             # "Russia hopes that ...", "Moscow believes ...": another's mind, not an event told
             if head.tag_.startswith("VB"):
                 hedge = hedge or lower not in lexicon.forms
@@ -179,13 +182,17 @@ def read_context(doc: Doc, chain: Sequence[int], lexicon: Lexicon, *, frame: str
         top = doc[chain[-1]]
         for candidate in (top, top.head):
             for c in candidate.children:
-                if c.dep_ in ("parataxis", "ccomp") and c.lower_ in report_forms and c.i not in chain:
+                # "... signed a deal with Russia, acting Commerce Minister Azizi said": a conj too
+                # (an attribution says nothing else: "officials describe the contacts as ..." is
+                # a clause of its own)
+                if c.dep_ in ("parataxis", "ccomp", "conj") and c.lower_ in report_forms and c.i not in chain \
+                        and c.i > top.i and not any(g.dep_ in ("dobj", "ccomp", "xcomp", "oprd") for g in c.children):
                     speaker_token = c.i
                     spans.append(("speaker", _span(c)))
                     break
             if speaker_token is not None:
                 break
-    if speaker_token is None:
+    if speaker_token is None and "according" in doc.text.lower():
         for t in doc:
             if t.lower_ == "according":
                 to = [c for c in t.children if c.lower_ == "to"]

@@ -24,9 +24,10 @@ and the chain of frames and clauses above it (:mod:`dyadwatch.coding.rules.modal
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
 
 from dyadwatch.coding.rules.lexicon import Lexicon, NounSpec, Pattern, Slot
 from dyadwatch.coding.rules.modality import Context, read_context
@@ -49,8 +50,25 @@ _OBJECT_CONTROL = frozenset({
 # raising verbs whose passive subject is the actor of the infinitive: "Moscow is expected to keep"
 _RAISING = frozenset({"expected", "scheduled", "set", "due", "said", "reported", "believed", "thought", "alleged", "likely"})
 # "a round of talks", "a series of meetings", "a shipment of wheat": the event is the "of" noun
-_QUANTIFIERS = frozenset({"round", "rounds", "series", "number", "session", "sessions", "set", "batch", "new"})
+_QUANTIFIERS = frozenset({"round", "rounds", "series", "number", "session", "sessions", "set", "batch", "new", "days",
+                          "weeks", "dollars", "worth", "tons", "tonnes", "kg", "million", "billion", "package", "wave"})
+# roots whose stated future is an intent to cooperate (03x), and those whose stated future is a threat (13x)
+_COOPERATIVE_ROOTS = frozenset({"04", "05", "06", "07", "08"})
+_COERCIVE_ROOTS = frozenset({"14", "15", "16", "17", "18", "19", "20"})
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside"})
+# "a delegation led by X", "the diplomat sent by Kabul": the agent is the owner ("victims killed
+# by X" are not X's)
+_OWNER_VERBS = frozenset({"sent", "led", "appointed", "named", "nominated", "dispatched", "deployed", "headed",
+                          "commanded", "accredited", "chosen", "designated", "backed", "funded"})
+# "a court in Guyana", "the government in Kabul": an institution in a country is that country's
+_INSTITUTION_SECTORS = frozenset({"GOV", "JUD", "LEG", "COP"})
+_FOREIGN_POSTS = frozenset({"embassy", "embassies", "consulate", "consulates", "mission", "missions", "envoy", "envoys",
+                            "ambassador", "ambassadors", "diplomat", "diplomats", "delegation", "delegations"})
+# a gerund after these prepositions has the subject of the clause it hangs on ("after meeting
+# X, Lavrov said"); after "for" (a reason) it may be anyone's
+_TEMPORAL_PREPS = frozenset({"after", "before", "while", "by", "during", "upon", "on", "since", "through", "via", "without"})
+# verbs of saying that, said of another's coercive act, are an accusation (112)
+_ACCUSING_REPORTS = frozenset({"claim", "claimed", "claims", "claiming", "allege", "alleged", "alleges", "alleging"})
 # verbs by which a named event took place, for "talks between X and Y" (with the lexicon's %occur)
 _HOSTING = frozenset({"host", "hosted", "hosts", "hosting", "sign", "signed", "reach", "reached", "broker", "brokered"})
 _STATE_SECTORS = frozenset({None, "", "GOV", "MIL", "LEG", "SPY", "COP"})
@@ -86,15 +104,25 @@ class _Inner:
     span: tuple[int, int]
     families: tuple[str, ...] = ()
     threatened: bool = False
+    sym: bool = False
 
 
 @dataclass(slots=True)
 class _Sentence:
     doc: Doc
+    tokens: list[Token]  # the doc's tokens, made once (each iteration of a Doc builds new objects)
     mentions: list[Mention]
     tok_men: list[int]
     consumed: set[int] = field(default_factory=set)
     composed: dict[tuple[int, int], int] = field(default_factory=dict)
+
+
+_NOT_PLACES = frozenset({"IGO", "NGO", "IMG", "MNC", "UIS", "INT"})
+
+
+def _is_place(mention: Mention) -> bool:
+    """A country or a place in one (a capital, a province), not a person or organisation."""
+    return mention.sector is None and mention.country is not None and mention.country not in _NOT_PLACES
 
 
 def _weak(mention: Mention) -> bool:
@@ -139,6 +167,11 @@ class Matcher:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        # lemma -> the frames it can carry, for telling framed clauses apart quickly
+        self._frames: dict[str, frozenset[str]] = {
+            lemma: frozenset(p.frame for p in patterns if p.frame is not None and p.frame != "accuse")
+            for lemma, patterns in lexicon.verbs.items()
+        }
 
     # ------------------------------------------------------------------ entry point
 
@@ -147,10 +180,15 @@ class Matcher:
         mentions their indices point into: the given ones, then any this matcher composed
         ("U.S. officials" when the resolver found "U.S." and "officials" apart)."""
         s = self._sentence(doc, mentions)
-        framed = self._framed(doc)
+        framed = self._framed(s.tokens)
         found: list[Found] = []
-        for tok in doc:
-            lemmas = self.lexicon.lemmas(tok.lower_)
+        forms = self.lexicon.forms
+        nominals: list[Token] = []
+        for tok in s.tokens:
+            lower = tok.lower_
+            if lower in self.lexicon.nominals:
+                nominals.append(tok)
+            lemmas = forms.get(lower)
             if not lemmas or s.tok_men[tok.i] >= 0 or not _is_verbal(tok):
                 continue
             for lemma in lemmas:
@@ -158,44 +196,64 @@ class Matcher:
                 if events:
                     found.extend(events)
                     break
-        found.extend(self._between(s))
+        found.extend(self._between(s, nominals))
         kept: dict[tuple[int, int | None, str], Found] = {}
         for event in found:
-            if (event.trigger in s.consumed or event.trigger in framed) and not any(f in event.families for f in ("frame", "between")):
+            if (event.trigger in s.consumed or event.trigger in framed) and "between" not in event.families:
                 continue  # a framed event, coded by its frame ("denied supplying": not a supply)
             key = (event.source, event.target, event.code)
             if key not in kept or kept[key].confidence < event.confidence:
                 kept[key] = event
+            accusation = self._accusation(s, event)
+            if accusation is not None:
+                key = (accusation.source, accusation.target, accusation.code)
+                kept.setdefault(key, accusation)
         return list(kept.values()), s.mentions
 
-    def _framed(self, doc: Doc) -> set[int]:
+    def _accusation(self, s: _Sentence, event: Found) -> Found | None:
+        """"The US claimed that ISIL had attacked Iraq": besides the reported attack, the claim
+        itself accuses ISIL (112). Only verbs of claiming and alleging, only of coercion."""
+        context = event.context
+        if context.speaker is None or context.speaker_token is None or not context.speaker_is_verb:
+            return None
+        if s.doc[context.speaker_token].lower_ not in _ACCUSING_REPORTS or event.code[:2] not in _COERCIVE_ROOTS:
+            return None
+        if not self._different(s, context.speaker, event.source):
+            return None
+        verb = s.doc[context.speaker_token]
+        accused = replace(context, modality="asserted", negated=False, speaker=None, speaker_token=None, spans=())
+        return Found(code="112", rule=f"{verb.lower_}:claim+{event.rule}", source=context.speaker, target=event.source,
+                     trigger=verb.i, chain=(verb.i,), verb=(verb.idx, verb.idx + len(verb.text)),
+                     confidence=round(event.confidence * 0.8, 3), context=accused,
+                     families=(*event.families, "accusation"), location=None)
+
+    def _framed(self, tokens: Sequence[Token]) -> set[int]:
         """Verbs framed by an appeal, demand, intent, threat, rejection or denial: "urged X to
         release Y" does not say Y was released, whether or not the appeal itself is coded."""
         framed: set[int] = set()
-        for tok in doc:
-            if tok.dep_ not in ("xcomp", "ccomp") or not tok.tag_.startswith("VB"):
+        for tok in tokens:
+            dep = tok.dep_
+            if dep not in ("xcomp", "ccomp") or not tok.tag_.startswith("VB"):
                 continue
-            head = tok.head
-            for lemma in self.lexicon.lemmas(head.lower_):
-                if any(p.frame is not None and p.frame not in ("accuse",) for p in self.lexicon.verbs.get(lemma, ())):
-                    if tok.dep_ == "xcomp" or lemma in ("demand", "insist", "deny", "urge", "threaten", "warn"):
-                        framed.add(tok.i)
+            for lemma in self.lexicon.lemmas(tok.head.lower_):
+                frames = self._frames.get(lemma)
+                if frames and (dep == "xcomp" or frames & {"appeal", "demand", "intend"}):
+                    framed.add(tok.i)
         return framed
 
     @staticmethod
     def _sentence(doc: Doc, mentions: Sequence[Mention]) -> _Sentence:
-        tok_men = [-1] * len(doc)
-        at = 0
-        ordered = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
-        for index in ordered:
+        tokens = list(doc)
+        starts = [tok.idx for tok in tokens]
+        ends = [start + len(tok) for start, tok in zip(starts, tokens, strict=True)]
+        tok_men = [-1] * len(tokens)
+        for index in sorted(range(len(mentions)), key=lambda i: mentions[i].start):
             mention = mentions[index]
-            while at < len(doc) and doc[at].idx + len(doc[at].text) <= mention.start:
-                at += 1
-            i = at
-            while i < len(doc) and doc[i].idx < mention.end:
+            for i in range(bisect_right(ends, mention.start), len(tokens)):
+                if starts[i] >= mention.end:
+                    break
                 tok_men[i] = index
-                i += 1
-        return _Sentence(doc, list(mentions), tok_men)
+        return _Sentence(doc, tokens, list(mentions), tok_men)
 
     def subject_and_object(self, doc: Doc, mentions: Sequence[Mention]) -> tuple[int, int, int] | None:
         """For the fallback model: the first event-verb whose subject and some later phrase are
@@ -250,7 +308,7 @@ class Matcher:
         return any(c.lower_ == particle and c.dep_ in ("prt", "prep", "dobj", "acomp", "oprd", "advmod", "dative")
                    for c in v.children)
 
-    def _constraints(self, v: Token, pattern: Pattern, objects: list[Token]) -> Token | None | bool:
+    def _constraints(self, v: Token, pattern: Pattern, objects: list[Token]) -> Token | None | Literal[False]:
         """False if the pattern's particle or object does not fit; else the matched object (or None)."""
         if pattern.particle is not None and not self._has_particle(v, pattern.particle):
             return False
@@ -306,7 +364,7 @@ class Matcher:
             bases = [v, nominal_tok]
             families.append("light")
             span_end = nominal_tok.idx + len(nominal_tok.text)
-        elif isinstance(matched, bool) is False and matched is not None:
+        elif matched is not None and matched is not False:
             span_end = max(span_end, matched.idx + len(matched.text))
         assert event.code is not None
         sources, source_families = self._sources(s, v)
@@ -330,6 +388,13 @@ class Matcher:
             nominal = self._nominal_of(tok, v)
             if nominal is not None:
                 return tok, nominal
+        # "a mediation mission", "a mediation effort": the noun before the head names the event
+        for tok in candidates:
+            for c in tok.lefts:
+                if c.dep_ == "compound":
+                    nominal = self._nominal_of(c, v)
+                    if nominal is not None:
+                        return tok, nominal
         return None, None
 
     # ------------------------------------------------------------------ frames
@@ -361,7 +426,8 @@ class Matcher:
         if nominal is not None and nominal.code is not None:
             targets, _ = self._targets(s, nominal.slots, c, [c, frame_verb], [], exclude=set())
             code = self._refine(s, nominal.code, c, [c], [])
-            return _Inner(code, nominal.rule_id, c.i, targets, None, (c.idx, c.idx + len(c.text)), ("nominal",))
+            return _Inner(code, nominal.rule_id, c.i, targets, None, (c.idx, c.idx + len(c.text)), ("nominal",),
+                          sym=nominal.sym)
         if not (c.tag_.startswith("VB") or _is_verbal(c)):
             return None
         subject: list[int] | None = None
@@ -386,12 +452,12 @@ class Matcher:
                         own_targets, _ = self._targets(s, pattern.slots, c, [c, *objects], objects, exclude=set())
                         candidate = _Inner(pattern.code, pattern.rule_id, c.i, own_targets, subject, (c.idx, end))
                     else:
-                        code, threatened = self._compose(pattern, inner.code)
-                        if code is None:
+                        composed, threatened = self._compose(pattern, inner.code)
+                        if composed is None:
                             continue
                         s.consumed.add(inner.token)
-                        candidate = _Inner(code, f"{pattern.rule_id}+{inner.rule}", c.i, inner.targets, subject,
-                                           (c.idx, max(end, inner.span[1])), ("frame",), threatened)
+                        candidate = _Inner(composed, f"{pattern.rule_id}+{inner.rule}", c.i, inner.targets, subject,
+                                           (c.idx, max(end, inner.span[1])), ("frame",), threatened, inner.sym)
                 elif pattern.light:
                     tok, nominal = self._light_object(c, objects)
                     if tok is None or nominal is None or nominal.code is None:
@@ -399,12 +465,12 @@ class Matcher:
                     targets, _ = self._targets(s, nominal.slots, c, [c, tok], objects, exclude=set())
                     code = self._refine(s, nominal.code, c, [tok], [])
                     candidate = _Inner(code, f"{pattern.rule_id}+{nominal.rule_id}", c.i, targets, subject,
-                                       (c.idx, tok.idx + len(tok.text)), ("light",))
+                                       (c.idx, tok.idx + len(tok.text)), ("light",), sym=nominal.sym)
                 else:
                     assert pattern.code is not None
                     targets, _ = self._targets(s, pattern.slots, c, [c, *objects], objects, exclude=set())
                     code = self._refine(s, pattern.code, c, objects, [])
-                    candidate = _Inner(code, pattern.rule_id, c.i, targets, subject, (c.idx, end))
+                    candidate = _Inner(code, pattern.rule_id, c.i, targets, subject, (c.idx, end), sym=pattern.sym)
                 if candidate.targets:
                     return candidate
                 if best is None:
@@ -440,11 +506,11 @@ class Matcher:
         families = ["frame", *source_families]
         negated_by_frame = False
         threatened = False
-        if inner is not None and inner.subject is not None and pattern.frame not in ("appeal", "demand"):
-            if not set(inner.subject) & set(sources):
-                # "Moscow warned that the Taliban would attack": a report, not Moscow's threat
-                inner = None
-                complement = None
+        if (inner is not None and inner.subject is not None and pattern.frame not in ("appeal", "demand")
+                and not set(inner.subject) & set(sources)):
+            # "Moscow warned that the Taliban would attack": a report, not Moscow's threat
+            inner = None
+            complement = None
         if inner is None:
             if pattern.code is None:
                 return []
@@ -453,6 +519,12 @@ class Matcher:
                 code = self.lexicon.refine(code, self._words(s, complement, set()))
             targets, slot, rule, span = own, own_slot, pattern.rule_id, (v.idx, v.idx + len(v.text))
             families = [*source_families]
+            if not targets and complement is not None and self._may_search_complement(pattern, v, objects, complement):
+                # "demanded that the US cancel its plans": the one asked to act; "threatened to cut
+                # off electricity to Nakhichevan": the one the threat is about
+                targets = self._complement_actors(s, complement, sources)
+                if targets:
+                    families.append("complement")
         else:
             code_or_none, threatened = self._compose(pattern, inner.code)
             if code_or_none is None:
@@ -466,20 +538,56 @@ class Matcher:
             families.extend(inner.families)
             if pattern.frame in ("appeal", "demand"):
                 targets = own or (inner.subject or []) or inner.targets
-            elif pattern.frame == "accuse":
-                targets = own
+            elif pattern.frame in ("accuse", "threaten", "intend"):
+                targets = own or inner.targets
             else:
                 targets = inner.targets or own
+            if not targets and complement is not None and self._may_search_complement(pattern, v, objects, complement):
+                targets = self._complement_actors(s, complement, sources)
+                if targets:
+                    families.append("complement")
             slot = own_slot
             negated_by_frame = pattern.frame == "deny"
             threatened = threatened or inner.threatened
         targets = [t for t in targets if all(self._different(s, t, src) for src in sources)]
         chain = (v.i,) if inner is None else (inner.token, v.i)
         return self._emit(s, v, code, rule, sources, targets, pattern=pattern, families=families, chain=chain,
-                          span=span, slot=slot, allow_none=False, sym=False, reverse=pattern.reverse,
-                          base_conf=pattern.confidence * (0.95 if inner is not None else 1.0),
+                          span=span, slot=slot, allow_none=False, sym=False,
+                          mutual=pattern.sym or (inner is not None and inner.sym), reverse=pattern.reverse,
+                          base_conf=pattern.confidence * (0.95 if inner is not None else 1.0) * (0.8 if "complement" in families else 1.0),
                           frame=pattern.frame if inner is not None else None, denied=negated_by_frame,
                           threatened=threatened)
+
+    @staticmethod
+    def _may_search_complement(pattern: Pattern, v: Token, objects: Sequence[Token], complement: Token) -> bool:
+        """Whether a frame with no target may take one from its clause: appeals and demands
+        that name no addressee ("demanded that X ..."), threats and refusals by infinitive
+        ("threatened to cut off electricity to X"); never a "that" clause of a threat, which
+        reports ("warned that IS fighters are trying ..."), nor past an addressee who is no actor
+        ("urged members to keep the U.S. engaged")."""
+        if pattern.frame in ("appeal", "demand"):
+            return not objects and not any(c.dep_ in ("dative", "iobj") for c in v.children)
+        if pattern.frame in ("threaten", "reject"):
+            return complement.dep_ == "xcomp"
+        return False
+
+    def _complement_actors(self, s: _Sentence, complement: Token, sources: Sequence[int]) -> list[int]:
+        """Actors named by a framed clause that is no event of the lexicon: its subject (for a
+        clause of its own), else the first actor among its objects and prepositions."""
+        if complement.dep_ == "ccomp":
+            own = [t for t in complement.children if t.dep_ in _SUBJECT_DEPS]
+            if own and own[0].lower_ not in _PRONOUNS:
+                found = [m for m in self._actors(s, own[0])[0] if all(self._different(s, m, src) for src in sources)]
+                if found:
+                    return found
+        skip = {t.i for c in complement.children if c.dep_ in (*_SUBJECT_DEPS, "advcl", "mark") for t in c.subtree}
+        for t in complement.subtree:
+            if t.i in skip or t.i == complement.i:
+                continue
+            m = s.tok_men[t.i]
+            if m >= 0 and not _weak(s.mentions[m]) and all(self._different(s, m, src) for src in sources):
+                return [m]
+        return []
 
     # ------------------------------------------------------------------ actors
 
@@ -487,16 +595,25 @@ class Matcher:
         """The actor mentions a phrase headed by ``tok`` names, coordination expanded."""
         found: list[int] = []
         families: list[str] = []
-        for head in (tok, *tok.conjuncts):
-            index, how = self._np_actor(s, head, direct=direct, deep=deep)
-            if index is None:
+        heads = [tok, *tok.conjuncts]
+        index = s.tok_men[tok.i]
+        for c in tok.children:
+            # "Barack Obama and Vladimir Putin" parsed with the conjunct on "Obama", inside the name;
+            # "The US, Russia, and Switzerland" parsed as an apposition holding a list
+            if index >= 0 and s.tok_men[c.i] == index:
+                heads.extend(c.conjuncts)
+            elif c.dep_ == "appos" and c.conjuncts and s.tok_men[c.i] >= 0:
+                heads.extend((c, *c.conjuncts))
+        for head in heads:
+            actor, how = self._np_actor(s, head, direct=direct, deep=deep)
+            if actor is None:
                 continue
-            if index not in found:
-                found.append(index)
+            if actor not in found:
+                found.append(actor)
                 if how:
                     families.append(how)
             # "Russian and Uzbek forces": the coordinated modifiers are actors too
-            for extra in self._coordinated_modifiers(s, head, index):
+            for extra in self._coordinated_modifiers(s, head, actor):
                 if extra not in found:
                     found.append(extra)
         if len(found) > 1:
@@ -539,7 +656,8 @@ class Matcher:
                 return m, "np"
             stack.extend(g for g in c.children if g.dep_ in _NP_DEPS)
         for c in head.children:
-            if c.dep_ == "prep" and c.lower_ == "of":
+            # "a delegation of the Taliban", "the attack by the Islamic State", "an offer from Kabul"
+            if c.dep_ in ("prep", "agent") and c.lower_ in ("of", "by", "from"):
                 for p in c.children:
                     if p.dep_ == "pobj":
                         inner, _ = self._np_actor(s, p, direct=False, deep=False, depth=depth + 1)
@@ -559,9 +677,10 @@ class Matcher:
         for c in head.children:
             if c.dep_ in ("compound", "amod", "nmod", "poss") and tok_men[c.i] != index:
                 candidates.append(c)
-            elif c.dep_ == "prep" and c.lower_ in ("of", "from"):
+            elif c.dep_ == "prep" and c.lower_ in ("of", "from") or c.dep_ == "prep" and c.lower_ == "in" and s.mentions[index].sector in _INSTITUTION_SECTORS \
+                    and head.lower_ not in _FOREIGN_POSTS:
                 candidates.extend(p for p in c.children if p.dep_ == "pobj")
-            elif c.dep_ == "acl" and c.tag_ == "VBN":
+            elif c.dep_ == "acl" and c.tag_ == "VBN" and c.lower_ in _OWNER_VERBS:
                 candidates.extend(p for a in c.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj")
         for c in candidates:
             m = tok_men[c.i]
@@ -582,7 +701,7 @@ class Matcher:
         fighters would ...": the speaker when the phrase is itself the subject."""
         verb = head
         for _ in range(6):
-            if verb.tag_.startswith("VB") or verb.head is verb:
+            if verb.tag_.startswith("VB") or verb.head.i == verb.i:
                 break
             verb = verb.head
         if not verb.tag_.startswith("VB"):
@@ -601,8 +720,11 @@ class Matcher:
     def _combine(self, s: _Sentence, weak: int, strong: int, *, span: str = "both") -> int:
         """A weak agent mention read with the actor it belongs to: "U.S." + "officials" is USAGOV."""
         owner = s.mentions[strong]
-        if owner.sector is not None:
+        if owner.sector not in _STATE_SECTORS:
             return strong  # "their fighters" of the Taliban: the Taliban themselves
+        if owner.sector is not None and span != "agent":
+            return strong
+        # "U.S. officials"; "its citizens" of Beijing (its government): the country's citizens
         return self._compose_mention(s, s.mentions[weak], strong, span=span)
 
     def _compose_mention(self, s: _Sentence, agent: Mention, strong: int, *, span: str = "both") -> int:
@@ -635,6 +757,10 @@ class Matcher:
         """The tokens that are the source of ``v``, the verb that owns them, and how they were found."""
         if _is_passive(v):
             agents = [p for c in v.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+            if not agents:
+                # "four people were killed in Israeli tank shelling", "... in a U.S. drone strike"
+                agents = self._attack_authors(v)
+                return agents, v, ["passive", "attack-author"] if agents else ["passive"]
             return agents, v, ["passive"]
         subjects = [c for c in v.children if c.dep_ in _SUBJECT_DEPS]
         if subjects:
@@ -642,7 +768,7 @@ class Matcher:
             if first.tag_ in _RELATIVE and v.dep_ == "relcl":
                 return [v.head], v, ["relcl"]
             return [first], v, []
-        if depth > 5 or v.head is v:
+        if depth > 5 or v.head.i == v.i:
             return [], v, []
         head, dep = v.head, v.dep_
         if dep == "conj":
@@ -659,15 +785,33 @@ class Matcher:
                     return raised, head, ["control"]
             tokens, owner, how = self._subject_tokens(head, depth + 1)
             return tokens, owner, [*how, "control"]
+        if dep == "pcomp" and head.lower_ not in _TEMPORAL_PREPS:
+            return [], v, []
         if dep == "acomp" or (dep == "advcl" and v.tag_ == "VBG") or dep == "pcomp":
             target = head.head if dep == "pcomp" else head
-            if target is head or target.tag_.startswith("VB"):
+            if target.i == head.i or target.tag_.startswith("VB"):
                 return self._subject_tokens(target, depth + 1)
         if dep == "relcl":
             return [head], v, ["relcl"]
         if dep == "acl" and v.tag_ == "VBG":
             return [head], v, ["relcl"]
         return [], v, []
+
+    def _attack_authors(self, v: Token) -> list[Token]:
+        """Who carried out the attack a passive violent verb happened "in" or "by"."""
+        if not any(root in ("18", "19", "20") for lemma in self.lexicon.lemmas(v.lower_)
+                   for p in self.lexicon.verbs.get(lemma, ()) if p.code for root in (p.code[:2],)):
+            return []
+        for c in v.children:
+            if c.dep_ != "prep" or c.lower_ not in ("in", "during"):
+                continue
+            for attack in (p for p in c.children if p.dep_ == "pobj"):
+                nominal = self._nominal_of(attack)
+                if nominal is None or nominal.code is None or nominal.code[:2] not in ("18", "19", "20"):
+                    continue
+                by = [p for b in attack.children if b.dep_ == "prep" and b.lower_ == "by" for p in b.children if p.dep_ == "pobj"]
+                return by or [attack]
+        return []
 
     def _sources(self, s: _Sentence, v: Token) -> tuple[list[int], list[str]]:
         tokens, owner, how = self._subject_tokens(v)
@@ -689,7 +833,7 @@ class Matcher:
         """"Moscow said it would ...": the subject of the verb whose clause holds the pronoun."""
         t = owner
         for _ in range(6):
-            if t.head is t:
+            if t.head.i == t.i:
                 return []
             if t.dep_ in ("ccomp", "xcomp", "conj", "advcl", "parataxis", "relcl"):
                 head = t.head
@@ -712,7 +856,7 @@ class Matcher:
             if slot.name == "obj":
                 tokens = list(objects)
             elif slot.name == "iobj":
-                tokens = [c for c in v.children if c.dep_ in ("dative", "iobj") and not c.tag_ == "IN"]
+                tokens = [c for c in v.children if c.dep_ in ("dative", "iobj") and c.tag_ != "IN"]
             elif slot.name == "mod":
                 tokens = [c for b in bases[1:] for c in b.children if c.dep_ in _NP_DEPS]
             else:
@@ -796,7 +940,8 @@ class Matcher:
     def _emit(self, s: _Sentence, v: Token, code: str, rule: str, sources: list[int], targets: list[int], *,
               pattern: Pattern, families: list[str], chain: tuple[int, ...], span: tuple[int, int],
               slot: Slot | None, allow_none: bool, sym: bool, reverse: bool, base_conf: float,
-              frame: str | None = None, denied: bool = False, threatened: bool = False) -> list[Found]:
+              frame: str | None = None, denied: bool = False, threatened: bool = False,
+              mutual: bool = False) -> list[Found]:
         pairs: list[tuple[int, int | None, tuple[str, ...], float]] = []
         if targets:
             for src in sources:
@@ -807,7 +952,7 @@ class Matcher:
                     pairs.append((pair[0], pair[1], (), 1.0))
                     if sym:
                         pairs.append((pair[1], pair[0], ("sym",), 0.9))
-        elif sym and len(sources) > 1:
+        elif (sym or mutual) and len(sources) > 1:
             for src in sources:
                 for tgt in sources:
                     if self._different(s, src, tgt):
@@ -818,6 +963,18 @@ class Matcher:
         if not pairs:
             return []
         context = read_context(s.doc, chain, self.lexicon, frame=frame, denied=denied, threatened=threatened)
+        if frame is None and context.future:
+            # CAMEO codes a stated future as what it is: "will send aid" an intent to give aid
+            # (033), "would blockade Paris" a threat of blockade (1381)
+            if code[:2] in _COOPERATIVE_ROOTS:
+                intent = self.lexicon.compose("intend", code)
+                if intent is not None:
+                    code, families = intent, [*families, "future"]
+            elif code[:2] in _COERCIVE_ROOTS:
+                threat = self.lexicon.compose("threaten", code)
+                if threat is not None:
+                    code, families = threat, [*families, "future"]
+                    context = context.as_threat()
         speaker_mentions = self._speaker_mentions(s, context)
         location = self._location(s, chain, exclude={m for p in pairs for m in (p[0], p[1]) if m is not None})
         out: list[Found] = []
@@ -828,12 +985,12 @@ class Matcher:
             slot_conf = min(slot_conf, 0.9)
         if "pronoun" in families:
             slot_conf *= 0.9
-        for src, tgt, extra, factor in pairs:
+        for src, other, extra, factor in pairs:
             source_conf = s.mentions[src].confidence
-            target_conf = s.mentions[tgt].confidence if tgt is not None else 1.0
+            target_conf = s.mentions[other].confidence if other is not None else 1.0
             confidence = base_conf * slot_conf * factor * (min(source_conf, target_conf) ** 0.5)
             out.append(Found(
-                code=code, rule=rule, source=src, target=tgt, trigger=v.i, chain=chain, verb=span,
+                code=code, rule=rule, source=src, target=other, trigger=v.i, chain=chain, verb=span,
                 confidence=round(max(0.05, min(0.99, confidence)), 3),
                 context=context.with_speaker(speaker_mentions, src, s.mentions),
                 families=tuple(dict.fromkeys((*families, *extra))), location=location,
@@ -867,17 +1024,16 @@ class Matcher:
                         for place in (p, *(q for r in p.children if r.dep_ == "prep" and r.lower_ in _LOCATIVE
                                            for q in r.children if q.dep_ == "pobj")):
                             m, _ = self._np_actor(s, place, direct=False, deep=False)
-                            if m is not None and m not in exclude and not _weak(s.mentions[m]):
+                            if m is not None and m not in exclude and _is_place(s.mentions[m]):
                                 return m
         return None
 
     # ------------------------------------------------------------------ "talks between X and Y"
 
-    def _between(self, s: _Sentence) -> list[Found]:
+    def _between(self, s: _Sentence, nominals: Sequence[Token]) -> list[Found]:
         out: list[Found] = []
-        lexicon = self.lexicon
-        for tok in s.doc:
-            if tok.lower_ not in lexicon.nominals or not tok.tag_.startswith("NN"):
+        for tok in nominals:
+            if not tok.tag_.startswith("NN"):
                 continue
             preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "between"]
             if not preps:
