@@ -22,4 +22,6 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    chosen = sys.argv[1:]
+    del sys.argv[1:]  # each benchmark parses its own (empty) arguments
+    main(chosen)

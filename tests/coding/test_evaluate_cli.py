@@ -223,7 +223,6 @@ def test_corrections_as_gold(store_file: Path) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        [GOLD],
         [GOLD, "--predictions", PREDICTIONS, "--coder", "rules"],
         [GOLD, "--coder-callable", "tests.coding.test_evaluate_cli:tiny_coder", "--predictions", PREDICTIONS],
     ],
@@ -231,6 +230,14 @@ def test_corrections_as_gold(store_file: Path) -> None:
 def test_exactly_one_source_of_predictions(args: list[str]) -> None:
     result = run(*args)
     assert isinstance(result.exception, ConfigError) and result.exception.code == "E409"
+
+
+def test_without_predictions_the_rule_coder_is_scored() -> None:
+    result = run(GOLD, "--json")
+    assert result.exit_code == 0, result.output
+    evaluation = json.loads(result.output)["evaluations"][0]
+    assert evaluation["sentences"] == 6 and evaluation["gold_events"] == 5
+    assert '"root"' in json.dumps(evaluation)
 
 
 def test_no_gold_at_all() -> None:

@@ -34,6 +34,9 @@ from dyadwatch.errors import ConfigError, Errors
 from dyadwatch.store import Store, default_store_path
 
 
+DEFAULT_CODER = "dyadwatch.coding.coder:RuleCoder"
+
+
 def evaluate_command(
     gold: Annotated[
         list[Path] | None,
@@ -59,7 +62,8 @@ def evaluate_command(
         typer.Option(
             "--coder-callable",
             help="Run this coder on the gold sentences: module:function or file.py:function, "
-            "taking [(text, date), ...] and returning one list of Events per sentence.",
+            "taking [(text, date), ...] and returning one list of Events per sentence "
+            f"(default, when no other predictions are given: {DEFAULT_CODER}).",
         ),
     ] = None,
     corrections: Annotated[
@@ -71,6 +75,9 @@ def evaluate_command(
     """Precision, recall and F1 of a coder against gold data: CAMEO roots, quad classes,
     (source, target, root) triples, dyads, PLOVER types, actor spans and sentence labels."""
     sources = [name for name, given in (("--predictions", predictions), ("--coder", coder), ("--coder-callable", coder_callable)) if given]
+    if not sources:  # by default, score dyadwatch's own rule coder on the gold sentences
+        coder_callable = DEFAULT_CODER
+        sources = ["--coder-callable"]
     if len(sources) != 1:
         raise ConfigError(Errors.E409, detail=" and ".join(sources) if sources else "none")
     if not gold and not corrections:

@@ -11,8 +11,8 @@ from dyadwatch.cli import actors as actors_cmd
 from dyadwatch.cli import code as code_cmd
 from dyadwatch.cli import demo as demo_cmd
 from dyadwatch.cli import evaluate as evaluate_cmd
-from dyadwatch.cli import fetch as fetch_cmd
 from dyadwatch.cli import events as events_cmd
+from dyadwatch.cli import fetch as fetch_cmd
 from dyadwatch.cli import ingest as ingest_cmd
 from dyadwatch.cli import library as library_cmd
 from dyadwatch.cli import search as search_cmd
