@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from dyadwatch.actors._text import alias_key, fold_case_kept
 from dyadwatch.actors.codes import is_country_code, is_sector_code
 from dyadwatch.errors import DictionaryError, Errors
+from dyadwatch.paths import cache_dir
 from dyadwatch.records import Actor, Role
 
 if TYPE_CHECKING:
@@ -631,13 +632,6 @@ class ActorDictionary:
 # --------------------------------------------------------------------------- the cache
 
 
-def _cache_dir() -> Path:
-    if os.environ.get("DYADWATCH_CACHE_DIR"):
-        return Path(os.environ["DYADWATCH_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "dyadwatch"
-
-
 def _cache_key(paths: Sequence[Path]) -> str | None:
     digest = hashlib.sha256(CACHE_FORMAT.encode())
     code_dir = Path(__file__).parent
@@ -658,7 +652,7 @@ def _cache_key(paths: Sequence[Path]) -> str | None:
 
 
 def _cache_read(key: str) -> ActorDictionary | None:
-    path = _cache_dir() / f"actors-{key}.pickle"
+    path = cache_dir() / f"actors-{key}.pickle"
     try:
         with path.open("rb") as handle:
             loaded = pickle.load(handle)
@@ -671,7 +665,7 @@ def _cache_read(key: str) -> ActorDictionary | None:
 
 
 def _cache_write(key: str, dictionary: ActorDictionary) -> None:
-    folder = _cache_dir()
+    folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".actors-{key}.{os.getpid()}.tmp"

@@ -33,7 +33,6 @@ from dyadwatch.coding.evaluate import (
 from dyadwatch.errors import ConfigError, Errors
 from dyadwatch.store import Store, default_store_path
 
-
 DEFAULT_CODER = "dyadwatch.coding.coder:RuleCoder"
 
 

@@ -16,6 +16,7 @@ from dyadwatch.cli import fetch as fetch_cmd
 from dyadwatch.cli import ingest as ingest_cmd
 from dyadwatch.cli import library as library_cmd
 from dyadwatch.cli import search as search_cmd
+from dyadwatch.cli import train as train_cmd
 from dyadwatch.errors import DyadwatchError
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ code_cmd.register(app)
 events_cmd.register(app)
 evaluate_cmd.register(app)
 fetch_cmd.register(app)
+train_cmd.register(app)
 demo_cmd.register(app)
 app.add_typer(actors_cmd.app, name="actors")
 

@@ -35,8 +35,9 @@ from typing import Any, Literal, get_args
 import numpy as np
 
 from dyadwatch.coding import ontology
-from dyadwatch.coding.embeddings import Embedder, cache_dir, get_embedder
+from dyadwatch.coding.embeddings import Embedder, get_embedder
 from dyadwatch.errors import ConfigError, Errors, MissingExtraError, require
+from dyadwatch.paths import cache_dir
 
 __all__ = [
     "FEATURES",

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from dyadwatch.errors import ConfigError, Errors, require
+from dyadwatch.paths import cache_dir
 from dyadwatch.records import text_hash
 
 __all__ = ["DIMENSION", "Embedder", "cache_dir", "get_embedder"]
@@ -41,14 +42,6 @@ log = logging.getLogger(__name__)
 DIMENSION = 384
 _EXTRA = "ml"
 _MEMO_LIMIT = 50_000  # texts kept in memory per embedder; emptied rather than evicted past it
-
-
-def cache_dir() -> Path:
-    """Where dyadwatch keeps what it can rebuild: $DYADWATCH_CACHE_DIR, else the user cache folder."""
-    if os.environ.get("DYADWATCH_CACHE_DIR"):
-        return Path(os.environ["DYADWATCH_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "dyadwatch"
 
 
 def _model_dir() -> Path:

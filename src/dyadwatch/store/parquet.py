@@ -454,7 +454,7 @@ class PartWriter:
         cuts = [0, *(np.flatnonzero(np.diff(values)) + 1).tolist(), len(values)]
         for start, end in itertools.pairwise(cuts):
             rows = table.slice(start, end - start)
-            if 2 * rows.num_rows < table.num_rows:
+            if 4 * rows.num_rows < table.num_rows:
                 # a small slice would pin the whole sorted batch while it waits: copy it out
                 rows = rows.take(pa.array(np.arange(rows.num_rows)))
             key = int(values[start])
