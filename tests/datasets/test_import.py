@@ -18,7 +18,7 @@ import pytest
 from dyadwatch.datasets import import_dataset, import_files
 from dyadwatch.errors import ConfigError, DatasetError
 from dyadwatch.store import Store
-from dyadwatch.store.parquet import EXTRAS_DDL, partitions_folder, register_partitions
+from dyadwatch.store.parquet import has_extras_table, partitions_folder, register_partitions
 from tests.datasets.rows import DATA, gdelt1_row, gdelt2_row, write_lines
 
 
@@ -37,8 +37,8 @@ def gdelt_file(folder: Path, name: str, ids: range, **fields: str) -> Path:
 
 @pytest.fixture
 def with_extras(store: Store) -> Store:
-    """A store with the dataset_extras table (schema 3, as proposed in store/parquet.py)."""
-    store.con.execute(EXTRAS_DDL)
+    """A store with the dataset_extras table (every store from schema 3 on)."""
+    assert has_extras_table(store)
     return store
 
 
@@ -47,7 +47,7 @@ def with_extras(store: Store) -> Store:
 
 def test_parquet_import_is_partitioned_and_read_through_views(store: Store, tmp_path: Path) -> None:
     path = write_lines(tmp_path / "a.export.CSV", [gdelt2_row(1), gdelt2_row(2, SQLDATE="20210915"), gdelt2_row(3, SQLDATE="20200101")])
-    report = import_dataset(store, "gdelt2", [str(path)])
+    report = import_dataset(store, "gdelt2", [str(path)], storage="parquet")
     assert (report.storage, report.events_added, report.rows) == ("parquet", 3, 3)
     folder = partitions_folder(store)
     assert folder is not None
@@ -67,7 +67,7 @@ def test_views_are_there_when_the_store_is_opened_again(store_path: Path, tmp_pa
 
 
 def test_table_import_keeps_extras(with_extras: Store, tmp_path: Path) -> None:
-    report = import_dataset(with_extras, "gdelt2", [str(gdelt_file(tmp_path, "a.export.CSV", range(1, 6)))])
+    report = import_dataset(with_extras, "gdelt2", [str(gdelt_file(tmp_path, "a.export.CSV", range(1, 6)))], storage="table")
     assert (report.storage, report.events_added) == ("table", 5)
     assert with_extras.count("events") == 5
     assert count(with_extras, "num_sources = 2") == 5
@@ -76,6 +76,7 @@ def test_table_import_keeps_extras(with_extras: Store, tmp_path: Path) -> None:
 
 
 def test_table_storage_needs_the_extras_table(store: Store, tmp_path: Path) -> None:
+    store.con.execute("DROP TABLE dataset_extras")  # a damaged store
     with pytest.raises(ConfigError) as caught:
         import_dataset(store, "gdelt2", [str(gdelt_file(tmp_path, "a.CSV", range(1, 2)))], storage="table")
     assert caught.value.code == "E518"

@@ -9,10 +9,12 @@ import typer
 
 from dyadwatch.cli import actors as actors_cmd
 from dyadwatch.cli import code as code_cmd
+from dyadwatch.cli import compare as compare_cmd
 from dyadwatch.cli import demo as demo_cmd
 from dyadwatch.cli import evaluate as evaluate_cmd
 from dyadwatch.cli import events as events_cmd
 from dyadwatch.cli import fetch as fetch_cmd
+from dyadwatch.cli import import_ as import_cmd
 from dyadwatch.cli import ingest as ingest_cmd
 from dyadwatch.cli import library as library_cmd
 from dyadwatch.cli import search as search_cmd
@@ -28,10 +30,12 @@ app = typer.Typer(
 )
 
 ingest_cmd.register(app)
+import_cmd.register(app)
 library_cmd.register(app)
 search_cmd.register(app)
 code_cmd.register(app)
 events_cmd.register(app)
+compare_cmd.register(app)
 evaluate_cmd.register(app)
 fetch_cmd.register(app)
 train_cmd.register(app)

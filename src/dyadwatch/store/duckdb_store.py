@@ -79,6 +79,11 @@ class Store:
             raise _classify_open_error(exc, self.path) from exc
         try:
             self.schema_version = self._check_and_migrate()
+            # imported datasets may live in Parquet partitions beside the store: the views
+            # dataset_events and all_events put them beside the events table
+            from dyadwatch.store.parquet import register_partitions
+
+            register_partitions(self)
         except BaseException:
             self.con.close()
             raise
@@ -589,7 +594,9 @@ class Store:
         if asserted_only:
             clauses.append("NOT negated AND modality IN ('asserted', 'reported')")
         where = "WHERE " + " AND ".join(clauses) if clauses else ""
-        sql = f"SELECT * EXCLUDE (run_id) FROM events {where} ORDER BY date NULLS LAST, event_id"
+        columns = ", ".join(name for name, _ in EVENT_COLUMNS if name != "run_id")
+        # all_events: the events table and the Parquet partitions of large imports
+        sql = f"SELECT {columns} FROM all_events {where} ORDER BY date NULLS LAST, event_id"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return self.con.execute(sql, params).df()
@@ -615,7 +622,7 @@ class Store:
             "date_from": row[2],
             "date_to": row[3],
             "publishers": int(row[4]),
-            "events": self.count("events"),
+            "events": int(self.con.execute("SELECT count(*) FROM all_events").fetchall()[0][0]),
         }
 
 

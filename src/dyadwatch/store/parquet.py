@@ -57,7 +57,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dyadwatch.errors import Errors, StoreError
-from dyadwatch.store.schema import EVENT_COLUMNS
+from dyadwatch.store.schema import EVENT_COLUMNS, EXTRA_COLUMNS, EXTRAS_DDL
 
 if TYPE_CHECKING:
     from dyadwatch.store.duckdb_store import Store
@@ -78,32 +78,6 @@ __all__ = [
 ]
 
 # What a dataset row has that the event record has not, kept for comparison and audit.
-EXTRA_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("source_file", "VARCHAR"),  # the file the row was imported from (absolute path)
-    ("source_code", "VARCHAR"),  # the dataset's own actor code, as written (GDELT AFGGOVMIL)
-    ("target_code", "VARCHAR"),
-    ("dataset_event_type", "VARCHAR"),  # the dataset's own event category (ACLED, UCDP, PLOVER)
-    ("dataset_goldstein", "DOUBLE"),  # the dataset's own score (GDELT GoldsteinScale, ICEWS Intensity)
-    ("dataset_quad_class", "TINYINT"),  # the dataset's own quad class (GDELT QuadClass)
-    ("is_root_event", "BOOLEAN"),
-    ("num_mentions", "INTEGER"),  # GDELT: mentions, sources, articles and tone of the event
-    ("num_sources", "INTEGER"),
-    ("num_articles", "INTEGER"),
-    ("avg_tone", "DOUBLE"),
-    ("fatalities", "INTEGER"),  # ACLED fatalities; UCDP best estimate
-    ("deaths_low", "INTEGER"),  # UCDP low and high estimates
-    ("deaths_high", "INTEGER"),
-)
-
-# The table that holds the extras of events imported into the ``events`` table. Proposed as
-# migration 3 of store/schema.py; until a store has it, dataset imports go to Parquet.
-EXTRAS_DDL = (
-    "CREATE TABLE dataset_extras (\n  event_id VARCHAR PRIMARY KEY,\n  "
-    + ",\n  ".join(f"{name} {kind}" for name, kind in EXTRA_COLUMNS)
-    + "\n)"
-)
-
-
 def _base_type(sql: str) -> str:
     return sql.split()[0]
 

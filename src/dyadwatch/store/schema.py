@@ -8,7 +8,7 @@ Never edit a released migration: add a new one.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APP_ID = "dyadwatch"
 
 # The event columns, in the order of DESIGN.md; shared by own coding and dataset imports.
@@ -51,6 +51,35 @@ EVENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("dataset_version", "VARCHAR"),
     ("run_id", "VARCHAR"),
 )
+
+# What event datasets carry beyond the event record (GDELT mentions and tone, ACLED and UCDP
+# deaths, each dataset's own code and score), kept beside the event, keyed by its id.
+EXTRA_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("source_file", "VARCHAR"),  # the file the row was imported from (absolute path)
+    ("source_code", "VARCHAR"),  # the dataset's own actor code, as written (GDELT AFGGOVMIL)
+    ("target_code", "VARCHAR"),
+    ("dataset_event_type", "VARCHAR"),  # the dataset's own event category (ACLED, UCDP, PLOVER)
+    ("dataset_goldstein", "DOUBLE"),  # the dataset's own score (GDELT GoldsteinScale, ICEWS Intensity)
+    ("dataset_quad_class", "TINYINT"),  # the dataset's own quad class (GDELT QuadClass)
+    ("is_root_event", "BOOLEAN"),
+    ("num_mentions", "INTEGER"),  # GDELT: mentions, sources, articles and tone of the event
+    ("num_sources", "INTEGER"),
+    ("num_articles", "INTEGER"),
+    ("avg_tone", "DOUBLE"),
+    ("fatalities", "INTEGER"),  # ACLED fatalities; UCDP best estimate
+    ("deaths_low", "INTEGER"),  # UCDP low and high estimates
+    ("deaths_high", "INTEGER"),
+)
+
+# The table that holds the extras of events imported into the ``events`` table (migration 3);
+# events imported into Parquet partitions keep them as columns of the part files.
+EXTRAS_DDL = (
+    "CREATE TABLE dataset_extras (\n  event_id VARCHAR PRIMARY KEY,\n  "
+    + ",\n  ".join(f"{name} {kind}" for name, kind in EXTRA_COLUMNS)
+    + "\n)"
+)
+
+
 
 _EVENTS_DDL = "CREATE TABLE events (\n  " + ",\n  ".join(f"{n} {t}" for n, t in EVENT_COLUMNS) + "\n)"
 
@@ -137,6 +166,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (doc_id, coder)
         )""",
     ),
+    # 3: the extras of imported dataset events (GDELT mentions, ACLED and UCDP deaths, ...)
+    (EXTRAS_DDL,),
 )
 
 assert len(MIGRATIONS) == SCHEMA_VERSION
