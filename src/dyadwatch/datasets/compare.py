@@ -19,12 +19,12 @@ the event itself. A unit's Goldstein score is the mean over its events; the quad
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pandas as pd
 
 from dyadwatch.errors import ConfigError, Errors
 from dyadwatch.store import Store
+from dyadwatch.store.duckdb_store import event_filters
 from dyadwatch.store.parquet import register_partitions
 
 __all__ = ["PERIODS", "QUAD_NAMES", "compare", "parse_dyad"]
@@ -73,23 +73,8 @@ def compare(
     if isinstance(dyad, str):
         dyad = parse_dyad(dyad)
     register_partitions(store, strict=True)
-    clauses: list[str] = ["date IS NOT NULL"]
-    params: list[Any] = []
-    if dyad is not None:
-        source, target = dyad
-        forward = "((source_country = ? OR source_actor = ?) AND (target_country = ? OR target_actor = ?))"
-        if undirected:
-            clauses.append(f"({forward} OR {forward})")
-            params += [source, source, target, target, target, target, source, source]
-        else:
-            clauses.append(forward)
-            params += [source, source, target, target]
-    if date_from is not None:
-        clauses.append("date >= ?")
-        params.append(date_from)
-    if date_to is not None:
-        clauses.append("date <= ?")
-        params.append(date_to)
+    clauses, params = event_filters(dyad=dyad, undirected=undirected, date_from=date_from, date_to=date_to)
+    clauses.insert(0, "date IS NOT NULL")
     if origins:
         clauses.append("origin IN (" + ", ".join("?" for _ in origins) + ")")
         params += list(origins)

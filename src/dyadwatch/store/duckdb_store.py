@@ -561,24 +561,7 @@ class Store:
     ) -> pd.DataFrame:
         """Events as a data frame, with filters. ``dyad`` is (source, target), each a
         country code (RUS) or an actor id (taliban); ``code`` a CAMEO prefix ("04", "043")."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if dyad is not None:
-            source, target = dyad
-            forward = "((source_country = ? OR source_actor = ?) AND (target_country = ? OR target_actor = ?))"
-            if undirected:
-                backward = "((source_country = ? OR source_actor = ?) AND (target_country = ? OR target_actor = ?))"
-                clauses.append(f"({forward} OR {backward})")
-                params += [source, source, target, target, target, target, source, source]
-            else:
-                clauses.append(forward)
-                params += [source, source, target, target]
-        if date_from is not None:
-            clauses.append("date >= ?")
-            params.append(date_from)
-        if date_to is not None:
-            clauses.append("date <= ?")
-            params.append(date_to)
+        clauses, params = event_filters(dyad=dyad, undirected=undirected, date_from=date_from, date_to=date_to)
         if code:
             clauses.append("starts_with(cameo_code, ?)")
             params.append(code)
@@ -624,6 +607,37 @@ class Store:
             "publishers": int(row[4]),
             "events": int(self.con.execute("SELECT count(*) FROM all_events").fetchall()[0][0]),
         }
+
+
+def event_filters(
+    *,
+    dyad: tuple[str, str] | None = None,
+    undirected: bool = False,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> tuple[list[str], list[Any]]:
+    """SQL conditions (and their parameters) for events of a dyad and a date range.
+
+    Each side of the dyad is a country code (RUS) or an actor id (taliban).
+    """
+    clauses: list[str] = []
+    params: list[Any] = []
+    if dyad is not None:
+        source, target = dyad
+        side = "((source_country = ? OR source_actor = ?) AND (target_country = ? OR target_actor = ?))"
+        if undirected:
+            clauses.append(f"({side} OR {side})")
+            params += [source, source, target, target, target, target, source, source]
+        else:
+            clauses.append(side)
+            params += [source, source, target, target]
+    if date_from is not None:
+        clauses.append("date >= ?")
+        params.append(date_from)
+    if date_to is not None:
+        clauses.append("date <= ?")
+        params.append(date_to)
+    return clauses, params
 
 
 def _filters(
