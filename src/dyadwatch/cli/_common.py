@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 
@@ -39,3 +40,8 @@ def parse_day(value: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"must be a date YYYY-MM-DD. Got {value!r} instead.", param_hint=option) from None
+
+
+def cell_text(value: object) -> str:
+    """A data frame cell as text, with missing values (None, NaN, NaT) empty."""
+    return "" if value is None or pd.isna(value) else str(value)

@@ -7,7 +7,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from dyadwatch.cli._common import console
+from dyadwatch.cli._common import cell_text, console
 from dyadwatch.demo import run_demo
 
 
@@ -36,18 +36,21 @@ def _print_dyad(frame: pd.DataFrame) -> None:
     """The Russia-Taliban events, oldest first, each with the sentence it rests on."""
     console.print()
     console.print(f"[bold]Russia-Taliban events ({len(frame)}), with their evidence[/]")
-    for row in frame.itertuples():
-        date = "" if row.date is None or str(row.date) == "NaT" else str(row.date)[:10]
-        flags = " ".join(
-            flag for flag in ("negated" if row.negated else "", "" if row.modality == "asserted" else row.modality) if flag
+    for event in frame.to_dict("records"):
+        date = cell_text(event["date"])[:10]
+        flags = ", ".join(
+            flag for flag in ("negated" if event["negated"] else "", "" if event["modality"] == "asserted" else cell_text(event["modality"])) if flag
         )
         console.print(
-            f"  {date}  {row.source_country or ''}{row.source_sector or ''} -> "
-            f"{row.target_country or ''}{row.target_sector or ''}  CAMEO {row.cameo_code} "
-            f"(quad {row.quad_class}, Goldstein {row.goldstein}){'  [' + flags + ']' if flags else ''}",
-            highlight=False,
+            f"  {date}  {cell_text(event['source_country'])}{cell_text(event['source_sector'])} -> "
+            f"{cell_text(event['target_country'])}{cell_text(event['target_sector'])}  CAMEO {event['cameo_code']} "
+            f"(quad {event['quad_class']}, Goldstein {event['goldstein']}){'  [' + flags + ']' if flags else ''}",
+            highlight=False, markup=False,
         )
-        console.print(f"      \"{row.sentence}\" ({row.publisher}; rule {row.rule})", highlight=False, style="dim")
+        console.print(
+            f"      \"{event['sentence']}\" ({cell_text(event['publisher'])}; rule {event['rule']})",
+            highlight=False, markup=False, style="dim",
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 import dyadwatch
-from dyadwatch.cli._common import StoreOption, console, parse_day
+from dyadwatch.cli._common import StoreOption, cell_text, console, parse_day
 from dyadwatch.coding.export import FORMATS, write_events
 
 
@@ -72,13 +72,16 @@ def _print_table(frame: pd.DataFrame) -> None:
     table = Table(title=f"{len(frame)} events")
     for column in ("date", "source", "code", "target", "quad", "flags", "evidence"):
         table.add_column(column, overflow="fold" if column == "evidence" else "ellipsis")
-    for row in frame.itertuples():
-        date = "" if row.date is None or str(row.date) == "NaT" else str(row.date)[:10]
-        source = f"{row.source_country or ''}{row.source_sector or ''} {row.source_name or ''}".strip()
-        target = f"{row.target_country or ''}{row.target_sector or ''} {row.target_name or ''}".strip()
-        flags = ("negated " if row.negated else "") + ("" if row.modality in (None, "asserted") else row.modality)
-        evidence = row.sentence or row.url or ""
-        table.add_row(date, source, row.cameo_code or "", target, str(row.quad_class or ""), flags.strip(), evidence)
+    for event in frame.to_dict("records"):
+        source = f"{cell_text(event['source_country'])}{cell_text(event['source_sector'])} {cell_text(event['source_name'])}"
+        target = f"{cell_text(event['target_country'])}{cell_text(event['target_sector'])} {cell_text(event['target_name'])}"
+        flags = ("negated " if event["negated"] else "") + (
+            "" if event["modality"] == "asserted" else cell_text(event["modality"])
+        )
+        table.add_row(
+            cell_text(event["date"])[:10], source.strip(), cell_text(event["cameo_code"]), target.strip(),
+            cell_text(event["quad_class"]), flags.strip(), cell_text(event["sentence"]) or cell_text(event["url"]),
+        )
     console.print(table)
 
 
