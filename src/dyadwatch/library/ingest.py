@@ -129,7 +129,8 @@ def ingest(
     if progress and report.sources_unchanged:
         progress(f"{report.sources_unchanged} unchanged sources", 0)
 
-    dup_index = _load_duplicate_index(store, duplicate_threshold)
+    # the index of every stored signature is only needed when something is to be read
+    dup_index = _load_duplicate_index(store, duplicate_threshold) if todo else DuplicateIndex(threshold=duplicate_threshold)
     own_fetcher = fetcher is None and any(not _is_local(ref) for ref, _ in todo)
     if own_fetcher:
         fetcher = Fetcher()
