@@ -180,6 +180,25 @@ def check_date(row: Row, field: str, value: dt.date | None, ctx: ReadContext, fi
     )
 
 
+def id_and_date(
+    row: Row, ctx: ReadContext, *, id_field: str, date_field: str, dataset: str, first: dt.date, last: dt.date
+) -> tuple[str, dt.date] | DatasetError:
+    """A row's own event id and date, or the error for a missing id (E520) or a missing,
+    unreadable or out-of-range date (E510)."""
+    own_id = row.get(id_field)
+    if own_id is None:
+        return DatasetError(
+            Errors.E520, where=f"{ctx.location}:{row.line}", line=row.line, field=id_field, dataset=dataset
+        )
+    date = parse_date(row.get(date_field))
+    problem = check_date(row, date_field, date, ctx, first, last)
+    if problem is not None or date is None:
+        return problem or DatasetError(
+            Errors.E520, where=f"{ctx.location}:{row.line}", line=row.line, field=date_field, dataset=dataset
+        )
+    return own_id, date
+
+
 def collect(
     rows: Iterator[Row | DatasetError],
     ctx: ReadContext,

@@ -31,7 +31,7 @@ from dyadwatch.datasets._common import (
     parse_int,
     resolve_name,
 )
-from dyadwatch.datasets._tables import Row, check_date, collect, csv_rows, parse_date
+from dyadwatch.datasets._tables import Row, collect, csv_rows, id_and_date
 from dyadwatch.errors import DatasetError, Errors
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "country")
@@ -71,13 +71,10 @@ def actor_codes(name: str | None, inter: str | None, date: object, event_country
 
 def _row(row: Row, ctx: ReadContext, first: dt.date, last: dt.date) -> dict[str, Any] | DatasetError:
     where = f"{ctx.location}:{row.line}"
-    own_id = row.get("event_id_cnty")
-    if own_id is None:
-        return DatasetError(Errors.E520, where=where, line=row.line, field="event_id_cnty", dataset="ACLED")
-    date = parse_date(row.get("event_date"))
-    problem = check_date(row, "event_date", date, ctx, first, last)
-    if problem is not None or date is None:
-        return problem or DatasetError(Errors.E520, where=where, line=row.line, field="event_date", dataset="ACLED")
+    checked = id_and_date(row, ctx, id_field="event_id_cnty", date_field="event_date", dataset="ACLED", first=first, last=last)
+    if isinstance(checked, DatasetError):
+        return checked
+    own_id, date = checked
     event_type, sub_type = row.get("event_type") or "", row.get("sub_event_type") or ""
     key = (" ".join(event_type.casefold().split()), " ".join(sub_type.casefold().split()))
     table = lookups.acled_events()

@@ -32,7 +32,7 @@ from dyadwatch.datasets._common import (
     parse_float,
     resolve_name,
 )
-from dyadwatch.datasets._tables import Row, check_date, collect, parse_date, tsv_rows
+from dyadwatch.datasets._tables import Row, collect, id_and_date, tsv_rows
 from dyadwatch.errors import ConfigError, DatasetError, Errors
 
 REQUIRED = ("Event ID", "Event Date", "Event Type", "Actor Name", "Actor Country", "Recipient Name", "Recipient Country")
@@ -78,13 +78,10 @@ def _country(value: str | None) -> str | None:
 
 def _row(row: Row, ctx: ReadContext, first: dt.date, last: dt.date) -> dict[str, Any] | DatasetError:
     where = f"{ctx.location}:{row.line}"
-    own_id = row.get("Event ID")
-    if own_id is None:
-        return DatasetError(Errors.E520, where=where, line=row.line, field="Event ID", dataset="POLECAT")
-    date = parse_date(row.get("Event Date"))
-    problem = check_date(row, "Event Date", date, ctx, first, last)
-    if problem is not None or date is None:
-        return problem or DatasetError(Errors.E520, where=where, line=row.line, field="Event Date", dataset="POLECAT")
+    checked = id_and_date(row, ctx, id_field="Event ID", date_field="Event Date", dataset="POLECAT", first=first, last=last)
+    if isinstance(checked, DatasetError):
+        return checked
+    own_id, date = checked
     event_type = (row.get("Event Type") or "").upper()
     if event_type not in onto.PLOVER_TYPES:
         return DatasetError(Errors.E516, where=where, line=row.line, field="Event Type",

@@ -30,7 +30,7 @@ from dyadwatch.datasets._common import (
     parse_int,
     resolve_name,
 )
-from dyadwatch.datasets._tables import Row, check_date, collect, csv_rows, parse_date
+from dyadwatch.datasets._tables import Row, collect, csv_rows, id_and_date
 from dyadwatch.errors import DatasetError, Errors
 
 REQUIRED = ("id", "type_of_violence", "side_a", "side_b", "country", "date_start", "best")
@@ -67,13 +67,10 @@ def side_codes(name: str | None, date: object, event_country: str | None) -> tup
 
 def _row(row: Row, ctx: ReadContext, first: dt.date, last: dt.date) -> dict[str, Any] | DatasetError:
     where = f"{ctx.location}:{row.line}"
-    own_id = row.get("id")
-    if own_id is None:
-        return DatasetError(Errors.E520, where=where, line=row.line, field="id", dataset="UCDP GED")
-    date = parse_date(row.get("date_start"))
-    problem = check_date(row, "date_start", date, ctx, first, last)
-    if problem is not None or date is None:
-        return problem or DatasetError(Errors.E520, where=where, line=row.line, field="date_start", dataset="UCDP GED")
+    checked = id_and_date(row, ctx, id_field="id", date_field="date_start", dataset="UCDP GED", first=first, last=last)
+    if isinstance(checked, DatasetError):
+        return checked
+    own_id, date = checked
     violence = row.get("type_of_violence") or ""
     mapping = lookups.ucdp_violence().get(violence)
     if mapping is None:
