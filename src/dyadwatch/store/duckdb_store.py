@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -209,20 +209,6 @@ class Store:
 
     def known_fingerprints(self) -> set[str]:
         return {r[0] for r in self.con.execute("SELECT fingerprint FROM sources").fetchall()}
-
-    def existing_doc_ids(self, doc_ids: Iterable[str]) -> set[str]:
-        ids = list(doc_ids)
-        if not ids:
-            return set()
-        table = pa.table({"doc_id": pa.array(ids, pa.string())})
-        self.con.register("_ids", table)
-        try:
-            rows = self.con.execute(
-                "SELECT d.doc_id FROM documents d JOIN _ids USING (doc_id)"
-            ).fetchall()
-        finally:
-            _unregister(self.con, "_ids")
-        return {r[0] for r in rows}
 
     def add_documents(
         self,
