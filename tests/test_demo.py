@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -44,6 +45,27 @@ def test_demo_ingests_the_example_library(tmp_path: Path) -> None:
             "ON s.doc_id = e.doc_id AND s.idx = e.sentence_idx WHERE s.text IS NULL OR s.text <> e.sentence"
         ).fetchall()
         assert orphans == [(0,)]
+        # the example study ran into OUT/study: the four hypotheses of the case, each with a
+        # verdict, a reason and evidence that points at stored sentences
+        results = json.loads((out / "study" / "results.json").read_text(encoding="utf-8"))
+        assert results["format"] == "dyadwatch-study-results/1"
+        assert results["provenance"]["documents"] == summary["documents"]
+        hypotheses = {h["id"]: h for h in results["hypotheses"]}
+        assert {key[:2] for key in hypotheses} == {"H1", "H2", "H3", "H4"}
+        for h in hypotheses.values():
+            assert h["verdict"] in ("supported", "not supported", "inconclusive")
+            assert h["reason"] and h["sentence"].startswith(h["id"])
+            for evidence in h["evidence"]:
+                stored = store.con.execute(
+                    "SELECT s.text, d.title FROM sentences s JOIN documents d USING (doc_id) "
+                    "WHERE s.doc_id = ? AND s.idx = ?", [evidence["doc_id"], evidence["sentence_idx"]],
+                ).fetchall()
+                assert stored == [(evidence["sentence"], evidence["title"])]
+        # H1: Russia-Taliban cooperation is measured from coded events and rises after Kabul falls
+        assert hypotheses["H1"]["method"] == "CountITS" and hypotheses["H1"]["estimate"] > 1
+        assert hypotheses["H1"]["evidence"]
+        for name in ("series.csv", "hypotheses.csv", "evidence.csv", "frames.csv"):
+            assert (out / "study" / name).stat().st_size > 0
     # a second run starts from a fresh store and gives the same library
     again = subprocess.run(
         [sys.executable, "-m", "dyadwatch.cli.main", "demo", "--out", str(out)],

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from dyadwatch.coding.pipeline import Coder, CodeReport, code_store
+from dyadwatch.errors import ConfigError, Errors
 from dyadwatch.library.fetch import Fetcher
 from dyadwatch.library.ingest import IngestReport, OnError, ingest
 from dyadwatch.records import Document, Sentence
 from dyadwatch.store import Store, default_store_path
+from dyadwatch.study.run import StudyResults
+from dyadwatch.study.spec import StudySpec
 
 __all__ = ["Library", "open"]
 
@@ -202,6 +205,109 @@ class Library:
     def summary(self) -> dict[str, Any]:
         """Documents, sentences, duplicate groups, date range, publishers, events."""
         return self.store.summary()
+
+    # -- studies -------------------------------------------------------------------
+
+    def measures(
+        self,
+        study: str | os.PathLike[str] | StudySpec | None = None,
+        *,
+        dyads: Sequence[str] | Mapping[str, tuple[Sequence[str] | str, Sequence[str] | str]] | None = None,
+        measures: Sequence[str] = ("events", "cooperation", "goldstein_sum", "goldstein_mean", "cooperation_share"),
+        unit: str = "month",
+        date_from: dt.date | str | None = None,
+        date_to: dt.date | str | None = None,
+        sources: Sequence[str] | str = "all",
+        undirected: bool = False,
+        layout: str = "long",
+        backend: str = "pandas",
+    ) -> Any:
+        """Measures of dyads per period, from the store: a pandas (or polars) data frame.
+
+        Either a study (file or :class:`~dyadwatch.study.spec.StudySpec`: its dyads, measures,
+        period and settings), or ``dyads`` written ``"RUS-taliban"`` (or a mapping name ->
+        (source codes, target codes)) with ``measures`` (names as in a study file: events,
+        quad1..quad4, cooperation, conflict, goldstein_sum, goldstein_mean, cooperation_share,
+        root:04, code:057, venue:csto, events/volume, ...). ``layout`` "long" gives dyad, origin,
+        period, measure, value, n_events; "wide" one column per measure. Frame shares need a
+        study with a frame set (see :meth:`study`).
+
+        >>> import dyadwatch
+        >>> with dyadwatch.open(":memory:") as lib:
+        ...     lib.measures(dyads=["RUS-AFG"], date_from="2021-01-01", date_to="2021-03-31").shape
+        (15, 6)
+        """
+        from dyadwatch.study.measures import compute_measures, to_polars, wide
+
+        if layout not in ("long", "wide"):
+            raise ConfigError(Errors.E611, name="layout", allowed="long, wide", found=layout)
+        if backend not in ("pandas", "polars"):
+            raise ConfigError(Errors.E611, name="backend", allowed="pandas, polars", found=backend)
+        if study is not None:
+            spec = study if isinstance(study, StudySpec) else StudySpec.load(study)
+        else:
+            spec = self._adhoc_spec(dyads, measures, unit, date_from, date_to, sources, undirected)
+        frame = compute_measures(self.store.con, spec)
+        if layout == "wide":
+            frame = wide(frame)
+        return to_polars(frame) if backend == "polars" else frame
+
+    def study(
+        self,
+        study: str | os.PathLike[str] | StudySpec,
+        *,
+        out: str | os.PathLike[str] | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> StudyResults:
+        """Run a study (file or spec) over this library: measures, verdicts, evidence.
+
+        The result holds ``.series``, ``.hypotheses``, ``.evidence`` and ``.frames`` as data
+        frames and ``.document`` as results.json; with ``out`` the results files are written
+        there too (``dyadwatch study STUDY.toml --out DIR`` does the same).
+        """
+        from dyadwatch.study.run import run_study
+
+        spec = study if isinstance(study, StudySpec) else StudySpec.load(study)
+        results = run_study(self.store, spec, progress=progress)
+        if out is not None:
+            results.write(out)
+        return results
+
+    def _adhoc_spec(
+        self,
+        dyads: Sequence[str] | Mapping[str, tuple[Sequence[str] | str, Sequence[str] | str]] | None,
+        measures: Sequence[str],
+        unit: str,
+        date_from: dt.date | str | None,
+        date_to: dt.date | str | None,
+        sources: Sequence[str] | str,
+        undirected: bool,
+    ) -> StudySpec:
+        if not dyads:
+            raise ConfigError(Errors.E610, name="dyads", allowed='a study, or dyads such as ["RUS-taliban"]', found=dyads)
+        tables = []
+        if isinstance(dyads, Mapping):
+            for name, (source, target) in dyads.items():
+                tables.append({"name": name, "source": source, "target": target, "undirected": undirected})
+        else:
+            for text in dyads:
+                source, sep, target = str(text).partition("-")
+                if not sep or not source or not target:
+                    raise ConfigError(Errors.E610, name="dyads", allowed="SOURCE-TARGET such as RUS-taliban", found=text)
+                tables.append({"name": text, "source": source, "target": target, "undirected": undirected})
+        start, end = _day(date_from), _day(date_to)
+        if start is None or end is None:
+            row = self.store.con.execute("SELECT min(date), max(date) FROM all_events").fetchall()[0]
+            start = start or row[0] or dt.date.today().replace(month=1, day=1)
+            end = end or row[1] or dt.date.today()
+        if end <= start:
+            end = start + dt.timedelta(days=1)
+        data = {
+            "title": "measures", "sources": list(sources) if not isinstance(sources, str) else sources,
+            "period": {"start": start, "end": end, "unit": unit}, "dyads": tables,
+            "measures": {"use": list(measures)},
+        }
+        return StudySpec.from_dict(data, where="Library.measures")
 
 
 def _day(value: dt.date | str | None) -> dt.date | None:

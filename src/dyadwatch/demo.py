@@ -1,5 +1,9 @@
 """The bundled example: the Russia–Afghanistan study, run end to end into a fresh store.
 
+The demo ingests the example library, codes it, and runs the example study
+(``examples/russia-afghanistan/study.toml``: the four hypotheses of the case), writing the
+results files into ``OUT/study``.
+
 >>> from dyadwatch.demo import example_folder
 >>> example_folder().name
 'russia-afghanistan'
@@ -20,6 +24,7 @@ from dyadwatch.coding.pipeline import CodeReport
 from dyadwatch.errors import ConfigError, Errors
 from dyadwatch.library.ingest import IngestReport
 from dyadwatch.store import Store
+from dyadwatch.study.run import StudyResults
 
 EXAMPLE = "russia-afghanistan"
 DEMO_DYAD = ("RUS", "taliban")
@@ -52,10 +57,13 @@ class DemoResult:
     code: CodeReport
     summary: dict[str, Any]
     dyad_events: pd.DataFrame  # Russia-Taliban events (both directions), with their evidence
+    study: StudyResults | None = None  # the example study's results (None when the example has no study.toml)
+    study_dir: Path | None = None  # where its results files are (OUT/study)
 
 
-def run_demo(out: str | os.PathLike[str] = "dyadwatch-demo") -> DemoResult:
-    """Ingest the example library into a fresh store in ``out``, code it, and summarise it."""
+def run_demo(out: str | os.PathLike[str] = "dyadwatch-demo", *, study: bool = True) -> DemoResult:
+    """Ingest the example library into a fresh store in ``out``, code it, summarise it, and
+    (with ``study``) run the example study into ``out/study``."""
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     store_path = out_dir / "dyadwatch.duckdb"
@@ -70,4 +78,9 @@ def run_demo(out: str | os.PathLike[str] = "dyadwatch-demo") -> DemoResult:
         coded = lib.code()
         summary = lib.summary()
         dyad = lib.events(dyad=DEMO_DYAD, undirected=True)
-    return DemoResult(store=store_path, ingest=report, code=coded, summary=summary, dyad_events=dyad)
+        results, study_dir = None, None
+        if study and (folder / "study.toml").is_file():
+            study_dir = out_dir / "study"
+            results = lib.study(folder / "study.toml", out=study_dir)
+    return DemoResult(store=store_path, ingest=report, code=coded, summary=summary, dyad_events=dyad,
+                      study=results, study_dir=study_dir)

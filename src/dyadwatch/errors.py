@@ -274,9 +274,183 @@ class Errors:
 
     # studies
     E601 = "Study file, key '{key}': {detail}."
+    # E602-E619: study files, measures, runs and verdicts (dyadwatch.study)
+    E602 = "Cannot read the study file ({detail}). Check the path and that the file is UTF-8 TOML."
+    E603 = "The study file is not valid TOML ({detail}). Fix the syntax at the line shown."
+    E604 = (
+        "Study file, key '{key}': unknown measure '{found}' ({detail}). Known measures: {allowed}."
+    )
+    E605 = (
+        "Study file, key '{key}': '{code}' is not a known {kind}. Use an ISO/CAMEO country code in upper "
+        "case (RUS, TJK) or an actor id of the dictionary in lower case (taliban; see `dyadwatch actors find`)."
+    )
+    E606 = (
+        "Study file, key '{key}': '{name}' on {date} lies outside the study period {start} .. {end}. "
+        "Move the date, or widen [period]."
+    )
+    E607 = "Study file, key '{key}': no {what} is named '{name}'. Known: {known}."
+    E608 = (
+        "The store holds no events from the study's sources ({detail}). Ingest and code documents "
+        "(dyadwatch ingest, dyadwatch code) or import a dataset (dyadwatch import), or change 'sources'."
+    )
+    E609 = "Cannot write the study results to {detail}. Check that the folder is writable and has free space."
+    E610 = "{name} must be {allowed}. Got {found!r} instead."
+    E611 = "{name} must be one of {allowed}. Got {found!r} instead."
+    E612 = (
+        "The study needs {what} ({detail}), which this installation lacks. Reinstall dyadwatch, or leave "
+        "the measures and hypotheses that need it out of the study file."
+    )
+
+    # study methods (dyadwatch.study.methods: ITS, counts, DiD, change points, placebo, bootstrap)
+    E620 = "The setting {name} must be {rule}. Got {found!r} instead."
+    E621 = (
+        "{what} must be a one-dimensional sequence of numbers, one per period ({detail}). "
+        "Got {found} instead. Leave empty periods as NaN; never as infinity or text."
+    )
+    E622 = (
+        "The intervention index must be a whole number from 1 to {last}: the first period after "
+        "the intervention, counted from 0, in a series of {n} periods. Got {found!r} instead. "
+        "Check the intervention date against the study period."
+    )
+    E623 = (
+        "{method} gives no result here: {reason}. The verdict is inconclusive; use a longer "
+        "period, a coarser unit (month instead of week) or a broader measure."
+    )
+    E624 = (
+        "The treated and comparison series must cover the same periods: got {found} and "
+        "{expected} periods. Build both over the same study period and unit."
+    )
+    E625 = "This {what} is not fitted yet. Call fit(...) first."
+    E626 = (
+        "{method} could not be fitted ({detail}). No number is given because it would not "
+        "be meaningful; read the series directly or use another method."
+    )
+    E627 = (
+        "{what} must be whole numbers of events, zero or more (and an exposure above zero). "
+        "Got {found!r} at period {index}. Pass raw counts here and the normalising volume as exposure=."
+    )
+    E628 = (
+        "Placebo index {found!r} cannot be used: {detail}. Give period indices inside the "
+        "series, away from the intervention, or placebo='all'."
+    )
+    E629 = (
+        "bootstrap_ci needs an estimator of one series that has fitted values; {found} has none. "
+        "Use SegmentedRegression or CountITS."
+    )
+
+    # study frames (frame sets, the frame classifier, frame shares)
+    E630 = (
+        "No frame set '{name}' ({detail}). Name a bundled set ({known}) or give the path of a "
+        ".toml frame-set file."
+    )
+    E631 = "The frame-set file is not valid TOML ({detail}). Fix the syntax at the line shown."
+    E632 = "Frame '{frame}', key '{key}': {detail}. Fix this frame in the frame-set file."
+    E633 = "Frame-set key '{key}': {detail}. Fix the top of the frame-set file."
+    E634 = "Frames: {name} must be {allowed}. Got {found!r} instead."
+    E635 = "Labels for fit(): {detail}. Give one list of frame ids per text, each id a frame of the set."
+    E636 = "The frame classifier is not fitted. Call fit() (with no labels: the seed sentences) before {what}()."
+    E637 = "Line {line}: {detail}. Each line must be a JSON object with 'text' (a string) and 'frames' (a list of frame ids)."
 
     # report and dashboard
     E701 = "{detail}."
+    # E702-E719: the report (dyadwatch.report)
+    E702 = (
+        "There is no results.json here. Point at the folder that `dyadwatch study STUDY.toml --out DIR` "
+        "wrote: it holds results.json and the CSV files."
+    )
+    E703 = "The file is not valid JSON ({detail}). Run `dyadwatch study STUDY.toml --out DIR` again to rewrite it."
+    E704 = (
+        "The results format is {found!r}; this dyadwatch reads {expected!r}. Run the study again with this "
+        "dyadwatch (dyadwatch study STUDY.toml --out DIR), or report with the dyadwatch that wrote it."
+    )
+    E705 = (
+        "Key '{key}': {detail}. The file does not follow the study results format "
+        "(dyadwatch/study/RESULTS_FORMAT.md); run the study again to rewrite it."
+    )
+    E706 = "Cannot write the report ({detail}). Check the --out path, its permissions and the free disk space."
+
+    # E720-E759: the dashboard (dyadwatch.web, dyadwatch serve)
+    E720 = "There is no store to serve here ({detail}). Pass --store PATH of a store made by dyadwatch ingest or import."
+    E721 = (
+        "The dashboard is read-only. Restart it with `dyadwatch serve --allow-edits` to review events."
+    )
+    E722 = (
+        "This write needs the dashboard's token: send 'Authorization: Bearer TOKEN', or log in at /login "
+        "with the token printed when `dyadwatch serve` started (or set with --token / DYADWATCH_TOKEN)."
+    )
+    E723 = "The CSRF check failed ({detail}). Reload the page and submit the form again."
+    E724 = (
+        "Cross-site write refused ({detail}). Writes must come from the dashboard's own pages; "
+        "open the dashboard at its own address and try again."
+    )
+    E725 = "The request's {name} must be {rule}. Got {found!r} instead."
+    E726 = "No {what} '{key}' in the store. Check the id; the list pages show the ids that exist."
+    E727 = "The correction is invalid: {detail}."
+    E728 = "The upload is too large ({size} bytes; at most {limit}). Upload a smaller study file."
+    E729 = "The upload is not a study file ({detail}). Upload a UTF-8 TOML file ending in .toml."
+    E730 = "The path '{path}' is outside the dashboard's folders. Only files of the store's studies can be opened."
+    E731 = "No study named '{name}'. Upload it on the studies page first."
+    E732 = "The study run failed ({detail}). Read the log on the study's page, fix the study file and run it again."
+    E733 = "Studies cannot run here: {detail}. Run `dyadwatch study FILE --out DIR` on the command line instead."
+    E734 = (
+        "Binding to {host} exposes the dashboard beyond this machine. Pass --public to do it on purpose, "
+        "or keep the default --host 127.0.0.1."
+    )
+    E735 = (
+        "The store is held by a writer ({detail}) and there is no earlier copy to show. Wait for "
+        "`dyadwatch ingest` or `dyadwatch code` to finish, then start the dashboard again."
+    )
+    E736 = "The Host header '{host}' is not one this dashboard serves. Open it at http://127.0.0.1:PORT/ (or pass --public)."
+    E737 = "A study named '{name}' is already {state}. Wait for it to finish, then run it again."
+
+    # scale-out: the local and Dask runners (dyadwatch.runner)
+    E801 = "Unknown runner '{found}'. Use one of: {allowed}."
+    E802 = "Runner option {name} must be {rule}. Got {found!r} instead."
+    E803 = (
+        "The Dask scheduler at {address} cannot be reached within {timeout:g} s ({detail}). Check the "
+        "address (tcp://HOST:8786), that the scheduler runs and that no firewall blocks the port; "
+        "or use --workers N for a local cluster."
+    )
+    E804 = (
+        "Dask worker {worker} lacks {missing}. Install it on every worker (pip install 'dyadwatch[dask]' "
+        "and the model packages), with the same versions as here, then start the workers again."
+    )
+    E805 = (
+        "Dask worker {worker} runs dyadwatch {found}, this process {expected}: the two would code "
+        "differently. Install the same dyadwatch version on every worker."
+    )
+    E806 = (
+        "Dask worker {worker} cannot see {folder}. Put the run folder (--runs-dir), the store's "
+        "partitions and the input files on storage every worker and this process share (NFS, Lustre, "
+        "GPFS), or run the workers on this machine."
+    )
+    E807 = (
+        "Batch {batch} failed on {worker}: {detail}. Nothing of the batch is stored; the batches "
+        "committed before it are kept, and re-running the command picks up from there."
+    )
+    E808 = (
+        "Shard {path} cannot be read ({detail}). Remove the run folder {folder} and run the command "
+        "again: committed batches are skipped."
+    )
+    E809 = "The Dask cluster has no workers after {timeout:g} s. Start workers (dask worker {address}) or use --workers N."
+
+    # reliability: store check, backup and restore (dyadwatch.store.maintenance)
+    E840 = "No store at this path ({detail}). Pass --store with the path of an existing dyadwatch store."
+    E841 = "Schema: {detail}. Open the store once with a writing command to upgrade it, or restore a backup."
+    E842 = "{count} sentences belong to no document ({detail}). Restore the last backup, or re-ingest the sources."
+    E843 = "{count} events name a document that is not stored ({detail}). Restore the last backup, or re-run dyadwatch code."
+    E844 = "{count} documents or sentences are stored more than once ({detail}). Restore the last backup."
+    E845 = "{count} events point at a sentence that is not stored ({detail}). Restore the last backup, or re-run dyadwatch code."
+    E846 = "{count} Parquet part files cannot be read ({detail}). Move the partitions folder aside and import those files again."
+    E847 = "{count} events are stored more than once ({detail}). Restore the last backup, or import the dataset again."
+    E848 = "A table cannot be read to its end ({detail}): the store file is damaged. Restore the last backup."
+    E849 = "{count} coding records name a document that is not stored ({detail}). Re-run dyadwatch code."
+    E850 = "The backup folder {detail} already exists. Choose a new folder (backups are never overwritten)."
+    E851 = "The backup could not be written ({detail}). Check the folder's permissions and free disk space; the store is unchanged."
+    E852 = "This is not a dyadwatch backup ({detail}). Pass the folder written by dyadwatch backup (it holds BACKUP.json)."
+    E853 = "The backup is damaged: {detail}. Use another backup; this one cannot be restored safely."
+    E854 = "A store already exists at {detail}. Restore to a new path, or pass --force to replace it (it is moved aside until the restore succeeds)."
+    E855 = "The restored store fails its check ({detail}). Nothing was replaced; use another backup."
 
     # installation
     E901 = "This needs the optional dependency '{module}'. Install it with: pip install 'dyadwatch[{extra}]'."

@@ -9,17 +9,29 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 import dyadwatch
 from dyadwatch.cli._common import StoreOption, console, console_err
+from dyadwatch.runner.cli import (
+    RunnerOption,
+    RunsDirOption,
+    SchedulerOption,
+    WorkersOption,
+    open_runner,
+)
 
 
 def code(
     store: StoreOption = None,
     limit: Annotated[int | None, typer.Option(help="Code at most this many documents.")] = None,
+    runner: RunnerOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    runs_dir: RunsDirOption = None,
 ) -> None:
     """Code every document not yet coded by this coder version; re-running adds nothing."""
     from dyadwatch.coding.coder import RuleCoder
+    from dyadwatch.coding.pipeline import code_store
 
     coder = RuleCoder()
-    with dyadwatch.open(store) as lib, Progress(
+    with dyadwatch.open(store) as lib, open_runner(runner, scheduler=scheduler, workers=workers) as where, Progress(
         TextColumn(f"coding with {coder.name} {coder.version}"), BarColumn(), MofNCompleteColumn(),
         TextColumn("documents"), TimeElapsedColumn(), console=console_err, transient=True,
     ) as bar:
@@ -28,7 +40,7 @@ def code(
         def tick(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = lib.code(coder, limit=limit, progress=tick)
+        report = code_store(lib.store, coder, limit=limit, progress=tick, runner=where, runs_dir=runs_dir)
     console.print(
         f"[bold]{report.events}[/] events from {report.sentences} sentences of {report.documents} documents "
         f"({report.documents_already_coded} already coded by {report.coder})."

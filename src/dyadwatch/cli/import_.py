@@ -11,6 +11,7 @@ from rich.table import Table
 import dyadwatch
 from dyadwatch.cli._common import OnErrorOption, StoreOption, console, console_err
 from dyadwatch.datasets import DATASETS, STORAGE, ImportReport, import_dataset
+from dyadwatch.runner.cli import RunnerOption, SchedulerOption, WorkersOption, open_runner
 
 _SHOWN = 50  # skipped rows listed on screen; the count is always complete
 
@@ -35,6 +36,9 @@ def import_command(
         typer.Option(help=f"Where the rows go: {', '.join(STORAGE)} (auto: the events table for small imports, "
                      "Parquet partitions beside the store for large ones)."),
     ] = "auto",
+    runner: RunnerOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Import event dataset files into the store, beside the events coded from the library.
 
@@ -43,7 +47,7 @@ def import_command(
     mode = on_error.lower()
     if mode not in ("stop", "skip"):
         raise typer.BadParameter(f"must be stop or skip. Got {on_error!r} instead.", param_hint="--on-error")
-    with dyadwatch.open(store) as lib, Progress(
+    with dyadwatch.open(store) as lib, open_runner(runner, scheduler=scheduler, workers=workers) as where, Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -59,7 +63,7 @@ def import_command(
 
         report = import_dataset(
             lib.store, dataset, files, on_error=mode,  # type: ignore[arg-type]
-            actors=actors, dataset_version=dataset_version, storage=storage.lower(), progress=tick,
+            actors=actors, dataset_version=dataset_version, storage=storage.lower(), progress=tick, runner=where,
         )
     print_report(report)
 

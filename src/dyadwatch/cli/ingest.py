@@ -12,6 +12,8 @@ import dyadwatch
 from dyadwatch.cli._common import OnErrorOption, StoreOption, console, console_err
 from dyadwatch.library.fetch import Fetcher
 from dyadwatch.library.ingest import IngestReport
+from dyadwatch.library.ingest import ingest as ingest_sources
+from dyadwatch.runner.cli import RunnerOption, SchedulerOption, WorkersOption, open_runner
 
 
 def ingest(
@@ -20,9 +22,13 @@ def ingest(
     on_error: OnErrorOption = "stop",
     rate_limit: Annotated[float, typer.Option(help="Seconds between requests to one host.")] = 1.0,
     timeout: Annotated[float, typer.Option(help="Seconds before a request times out.")] = 20.0,
+    runner: RunnerOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Collect sources into the library. Re-running adds nothing already stored."""
-    with dyadwatch.open(store) as lib, Fetcher(min_interval=rate_limit, timeout=timeout) as fetcher:
+    with dyadwatch.open(store) as lib, Fetcher(min_interval=rate_limit, timeout=timeout) as fetcher, \
+            open_runner(runner, scheduler=scheduler, workers=workers) as where:
         with Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
@@ -37,7 +43,10 @@ def ingest(
             def tick(location: str, docs: int) -> None:
                 bar.update(task, advance=1, docs=docs, description=_short(location))
 
-            report = lib.ingest(*sources, on_error=on_error.lower(), fetcher=fetcher, progress=tick)  # type: ignore[arg-type]
+            report = ingest_sources(
+                lib.store, sources, on_error=on_error.lower(), fetcher=fetcher, progress=tick,  # type: ignore[arg-type]
+                runner=where, workers=workers if where.serial else None,
+            )
         print_report(report)
         if report.skipped:
             raise typer.Exit(code=0)

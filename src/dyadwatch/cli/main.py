@@ -8,6 +8,8 @@ import sys
 import typer
 
 from dyadwatch.cli import actors as actors_cmd
+from dyadwatch.cli import backup as backup_cmd
+from dyadwatch.cli import check as check_cmd
 from dyadwatch.cli import code as code_cmd
 from dyadwatch.cli import compare as compare_cmd
 from dyadwatch.cli import demo as demo_cmd
@@ -17,7 +19,10 @@ from dyadwatch.cli import fetch as fetch_cmd
 from dyadwatch.cli import import_ as import_cmd
 from dyadwatch.cli import ingest as ingest_cmd
 from dyadwatch.cli import library as library_cmd
+from dyadwatch.cli import report as report_cmd
 from dyadwatch.cli import search as search_cmd
+from dyadwatch.cli import serve as serve_cmd
+from dyadwatch.cli import study as study_cmd
 from dyadwatch.cli import train as train_cmd
 from dyadwatch.errors import DyadwatchError
 
@@ -40,6 +45,11 @@ evaluate_cmd.register(app)
 fetch_cmd.register(app)
 train_cmd.register(app)
 demo_cmd.register(app)
+check_cmd.register(app)
+backup_cmd.register(app)
+report_cmd.register(app)
+serve_cmd.register(app)
+study_cmd.register(app)
 app.add_typer(actors_cmd.app, name="actors")
 
 

@@ -5,6 +5,10 @@ coded by an older version is recoded, and its old events from this coder are rep
 (other coders' events and dataset events are never touched). Resumable: each batch of
 documents commits its events together with the mark that the documents are coded, so a
 kill loses at most the batch in progress and a re-run picks up from there.
+
+With a parallel ``runner`` (a local process pool or a Dask cluster, :mod:`dyadwatch.runner`)
+workers code the batches and write their events as Parquet shards, and this process commits
+each shard as above (:mod:`dyadwatch.runner.coding`): the same events, the same guarantees.
 """
 
 from __future__ import annotations
@@ -12,10 +16,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dyadwatch.records import Event, Sentence
 from dyadwatch.store import Store
+
+if TYPE_CHECKING:
+    from dyadwatch.runner import Runner
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +62,14 @@ def code_store(
     batch_documents: int = 200,
     limit: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    runner: Runner | None = None,
+    runs_dir: str | None = None,
 ) -> CodeReport:
     """Code the documents of ``store`` not yet coded by ``coder``'s version.
 
     ``progress(documents_done, documents_total)`` is called after each committed batch.
+    ``runner``: None or a serial local runner codes here, batch after batch; a parallel one
+    codes on its workers (the shards go to ``runs_dir``, default beside the store).
     """
     todo = store.documents_to_code(coder.name, coder.version)
     if limit is not None:
@@ -66,22 +77,18 @@ def code_store(
     report = CodeReport(coder=f"{coder.name} {coder.version}")
     report.documents_already_coded = store.count("documents") - len(todo)
     report.run_id = store.start_run("code", {"coder": report.coder, "documents": len(todo)})
+    parallel = runner is not None and not runner.serial
     try:
-        for start in range(0, len(todo), batch_documents):
-            batch = todo[start : start + batch_documents]
-            sentences, doc_dates, doc_meta = _load_batch(store, batch)
-            events = [
-                _with_document(event, doc_meta)
-                for event in coder.code(sentences, doc_dates=doc_dates, doc_meta=doc_meta)
-            ]
-            store.replace_coded(coder.name, coder.version, batch, events, run_id=report.run_id)
-            report.documents += len(batch)
-            report.sentences += len(sentences)
-            report.events += len(events)
-            if progress:
-                progress(report.documents, len(todo))
+        if parallel:
+            from dyadwatch.runner.coding import code_with_runner
+
+            assert runner is not None
+            code_with_runner(store, coder, todo, runner=runner, report=report, batch_documents=batch_documents,
+                             progress=progress, runs_dir=runs_dir)
+        else:
+            _code_here(store, coder, todo, report, batch_documents, progress)
     finally:
-        stats = getattr(coder, "stats_", None)
+        stats = None if parallel else getattr(coder, "stats_", None)
         if stats is not None:
             report.stats = stats.as_dict() if hasattr(stats, "as_dict") else dict(vars(stats))
         store.finish_run(
@@ -90,6 +97,26 @@ def code_store(
         )
     log.info("code: %s documents, %s events", report.documents, report.events)
     return report
+
+
+def _code_here(
+    store: Store, coder: Coder, todo: list[str], report: CodeReport, batch_documents: int,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Code batch after batch in this process, each committed in one transaction."""
+    for start in range(0, len(todo), batch_documents):
+        batch = todo[start : start + batch_documents]
+        sentences, doc_dates, doc_meta = _load_batch(store, batch)
+        events = [
+            _with_document(event, doc_meta)
+            for event in coder.code(sentences, doc_dates=doc_dates, doc_meta=doc_meta)
+        ]
+        store.replace_coded(coder.name, coder.version, batch, events, run_id=report.run_id)
+        report.documents += len(batch)
+        report.sentences += len(sentences)
+        report.events += len(events)
+        if progress:
+            progress(report.documents, len(todo))
 
 
 def _with_document(event: Event, doc_meta: Mapping[str, dict[str, Any]]) -> Event:

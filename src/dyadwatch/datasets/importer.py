@@ -15,6 +15,10 @@ Where the rows go:
   through the ``dataset_events`` and ``all_events`` views, committed by a manifest;
 * ``storage="auto"`` (default): Parquet. (The table path does not yet recognise an ICEWS
   row repeated by an overlapping file as the same event; until it does, auto never picks it.)
+
+With a parallel ``runner`` (:mod:`dyadwatch.runner`: a process pool or a Dask cluster) each
+file is read on a worker into staged Parquet part files (the shards); this process takes
+them in file order and commits them exactly as above, so the result is the same.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from collections.abc import Callable, Generator, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -52,6 +56,9 @@ from dyadwatch.store.parquet import (
     register_partitions,
 )
 from dyadwatch.store.schema import EVENT_COLUMNS
+
+if TYPE_CHECKING:
+    from dyadwatch.runner import Runner
 
 log = logging.getLogger(__name__)
 
@@ -142,13 +149,15 @@ def import_dataset(
     dataset_version: str | None = None,
     storage: str = "auto",
     progress: Callable[[str, int], None] | None = None,
+    runner: Runner | None = None,
 ) -> ImportReport:
     """Import dataset files (plain, .gz or .zip; folders and globs) into ``store``.
 
     ``actors`` keeps only events with one of these on either side (country codes, CAMEO group
     codes, actor ids; see :class:`ActorFilter`). ``dataset_version`` is recorded on each event
     (default: what the file name says, e.g. GDELT ``2.0-translingual``). ``progress(file,
-    events_so_far)`` is called after each file.
+    events_so_far)`` is called after each file. A parallel ``runner`` reads the files on its
+    workers (they must see the files and the partitions folder).
 
     >>> import dyadwatch, pathlib, tempfile
     >>> from dyadwatch.datasets import import_dataset
@@ -216,6 +225,10 @@ def import_dataset(
         _TableSink(store, partitions, report) if storage == "table" else _ParquetSink(store, partitions, report)
     )
     try:
+        if runner is not None and not runner.serial:
+            _import_with_runner(runner, todo, sink, report, workdir, dataset=dataset, on_error=on_error,
+                                version=dataset_version, actors=actor_filter, progress=progress)
+            todo = []
         for datafile, key in todo:
             ctx = ReadContext(
                 dataset, datafile.location, workdir, version=dataset_version, actors=actor_filter,
@@ -266,6 +279,99 @@ def import_dataset(
     return report
 
 
+@dataclass(frozen=True, slots=True)
+class _FileTask:
+    """One dataset file to read on a worker into staged part files under ``stage``."""
+
+    dataset: str
+    datafile: DataFile
+    stage: str
+    on_error: OnError
+    version: str | None
+    actors: ActorFilter | None
+    run_id: str | None
+
+
+@dataclass(slots=True)
+class _FileRead:
+    """A worker's reading of one file: its staged parts (none if it failed), counts, problems."""
+
+    parts: list[StagedPart]
+    rows: int
+    bad: int
+    duplicates: int
+    filtered: int
+    problems: list[DatasetError]
+    failed: DatasetError | None
+
+
+def _read_file(task: _FileTask) -> _FileRead:
+    """Read one file into staged part files (runs on a worker; the same reading as the local loop)."""
+    stage = Path(task.stage)
+    work = stage / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    ctx = ReadContext(task.dataset, task.datafile.location, work, version=task.version, actors=task.actors,
+                      run_id=task.run_id)
+    writer = PartWriter(stage / "parts")
+    problems: list[DatasetError] = []
+    failed: DatasetError | None = None
+    try:
+        with local_copy(task.datafile, work) as path, closing(read_batches(task.dataset, path, ctx)) as items:
+            for item in items:
+                if isinstance(item, DatasetError):
+                    problems.append(item)
+                    if task.on_error == "stop":
+                        break
+                else:
+                    writer.write(item)
+    except DatasetError as exc:
+        failed = exc
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if failed is not None or (problems and task.on_error == "stop"):
+        writer.abort()
+        parts: list[StagedPart] = []
+    else:
+        parts = writer.finish()
+    return _FileRead(parts, ctx.rows, ctx.bad, ctx.duplicates, ctx.filtered, problems, failed)
+
+
+def _import_with_runner(
+    runner: Runner, todo: list[tuple[DataFile, str]], sink: _Sink, report: ImportReport, workdir: Path, *,
+    dataset: str, on_error: OnError, version: str | None, actors: ActorFilter | None,
+    progress: Callable[[str, int], None] | None,
+) -> None:
+    """Files read on the runner's workers, committed here in file order as by the local loop."""
+    from dyadwatch.runner import ordered
+
+    runner.check(paths=[workdir, *sorted({d.path.parent for d in (f for f, _ in todo)})[:20]])
+    tasks = (
+        _FileTask(dataset, datafile, str(workdir / f"file-{n:06d}"), on_error, version, actors, report.run_id)
+        for n, (datafile, _) in enumerate(todo)
+    )
+    with closing(ordered(runner.map_batches(_read_file, tasks))) as results:
+        for (datafile, key), (_, read) in zip(todo, results, strict=True):
+            report.rows += read.rows
+            report.duplicates += read.duplicates
+            report.filtered_out += read.filtered
+            if read.failed is not None or (read.problems and on_error == "stop"):
+                error = read.failed if read.failed is not None else read.problems[0]
+                if on_error == "stop":
+                    sink.close()
+                    raise error
+                report.skipped.append(_skipped(error, datafile.location))
+                continue
+            report.rows_skipped += read.bad
+            report.skipped.extend(_skipped(p, datafile.location) for p in read.problems)
+            sink.add_parts(datafile, key, read.parts, {"dataset": dataset, "rows": read.rows, "bad": read.bad,
+                                                      "dataset_version": version, "run_id": report.run_id})
+            if progress:
+                progress(datafile.location, report.events_added + sink.pending)
+
+
 def _key(datafile: DataFile, options: str) -> str:
     """A token that changes when the file or the import options change."""
     token = f"{fingerprint(datafile.location)}|{options}"
@@ -292,6 +398,10 @@ class _Sink:
         raise NotImplementedError
 
     def end(self, datafile: DataFile, key: str, meta: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def add_parts(self, datafile: DataFile, key: str, parts: list[StagedPart], meta: dict[str, Any]) -> None:
+        """Take a file read elsewhere (a runner's worker) as staged part files."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -338,6 +448,9 @@ class _ParquetSink(_Sink):
         assert self.writer is not None
         parts = self.writer.finish()
         self.writer = None
+        self.add_parts(datafile, key, parts, meta)
+
+    def add_parts(self, datafile: DataFile, key: str, parts: list[StagedPart], meta: dict[str, Any]) -> None:
         if self.report.dataset not in ("gdelt1", "gdelt2"):
             # ICEWS's weekly and yearly files overlap: a row already stored from another file (same
             # content, so the same event id) is not stored twice. GDELT's ids are unique by design.
@@ -424,6 +537,15 @@ class _TableSink(_Sink):
     def end(self, datafile: DataFile, key: str, meta: dict[str, Any]) -> None:
         table = pa.concat_tables(self.tables) if self.tables else arrow_schema().empty_table()
         self.tables = []
+        self._store(datafile, key, table)
+
+    def add_parts(self, datafile: DataFile, key: str, parts: list[StagedPart], meta: dict[str, Any]) -> None:
+        tables = [pq.read_table(part.path).cast(arrow_schema()) for part in parts]
+        for part in parts:
+            part.path.unlink(missing_ok=True)
+        self._store(datafile, key, pa.concat_tables(tables) if tables else arrow_schema().empty_table())
+
+    def _store(self, datafile: DataFile, key: str, table: pa.Table) -> None:
         added = add_dataset_rows(self.store, table, datafile.location, fingerprint=key, run_id=self.report.run_id)
         self.report.events_added += added
         self.report.duplicates += table.num_rows - added

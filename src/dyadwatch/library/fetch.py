@@ -152,7 +152,10 @@ class Fetcher:
         (honouring a short ``Retry-After``); other 4xx fail at once.
         """
         client = self._get_client()
-        host = urlsplit(url).netloc.lower()
+        try:
+            host = urlsplit(url).netloc.lower()
+        except ValueError as exc:  # "https://[host": the pattern of an address, not a parsable one
+            raise FetchError(Errors.E201, where=url, detail=f"not a valid http(s) address ({exc})") from exc
         failure: tuple[str, BaseException] | None = None
         for attempt in range(1, self.tries + 1):
             self._wait_turn(host)

@@ -17,7 +17,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from dyadwatch.errors import ConfigError, DyadwatchError, Errors, SourceError
 from dyadwatch.library.dedup import DuplicateIndex, from_bytes, signature, to_bytes
@@ -28,6 +29,9 @@ from dyadwatch.library.segment import segment
 from dyadwatch.library.sources import SourceRef, expand, fingerprint
 from dyadwatch.records import Document
 from dyadwatch.store import Store
+
+if TYPE_CHECKING:
+    from dyadwatch.runner import Runner
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +96,7 @@ def ingest(
     duplicate_threshold: float = 0.5,
     workers: int | None = None,
     progress: Callable[[str, int], None] | None = None,
+    runner: Runner | None = None,
 ) -> IngestReport:
     """Store the documents of ``sources`` (files, folders, globs, URLs, feeds, URL lists).
 
@@ -100,7 +105,9 @@ def ingest(
     what it left out in the report. ``progress(location, documents_so_far)`` is called
     after each source. Local files are read, segmented and signed in ``workers``
     processes (default: one per core for large batches); remote sources are fetched in
-    this process, so that the per-host rate limit holds.
+    this process, so that the per-host rate limit holds. A parallel ``runner``
+    (:mod:`dyadwatch.runner`: a process pool, a Dask cluster) reads the local files on its
+    workers instead; the admission and the commits stay here, in source order.
     """
     if on_error not in ("stop", "skip"):
         raise ConfigError(Errors.E701, detail=f"on_error must be 'stop' or 'skip'. Got {on_error!r} instead")
@@ -135,8 +142,14 @@ def ingest(
     if own_fetcher:
         fetcher = Fetcher()
     pending = _Pending()
+    if runner is not None and not runner.serial:
+        local_files = [Path(ref.location) for ref, _ in todo if _is_local(ref)]
+        runner.check(paths=sorted({p.parent for p in local_files if p.parent.is_dir()})[:20])
+        prepared_all = _prepare_with_runner(todo, fetcher, runner)
+    else:
+        prepared_all = _prepare_all(todo, fetcher, workers)
     try:
-        for (ref, fp), prepared in zip(todo, _prepare_all(todo, fetcher, workers), strict=True):
+        for (ref, fp), prepared in zip(todo, prepared_all, strict=True):
             if prepared.problems:
                 if on_error == "stop":
                     _commit(store, pending, report)
@@ -237,6 +250,27 @@ def _prepare_all(
                 ready.update(zip(chunk, future.result(), strict=True))
             for i, ref in enumerate(window):
                 yield ready.pop(i) if i in ready else prepare_source(ref, fetcher)
+
+
+def _prepare_with_runner(
+    todo: Sequence[tuple[SourceRef, str | None]], fetcher: Fetcher | None, runner: Runner
+) -> Iterator[Prepared]:
+    """Prepared sources in the order of ``todo``: chunks of local files on the runner's
+    workers (handed back in order), remote sources here."""
+    from dyadwatch.runner import ordered
+
+    local = [i for i, (ref, _) in enumerate(todo) if _is_local(ref)]
+    chunks = [local[i : i + _CHUNK] for i in range(0, len(local), _CHUNK)]
+    results = ordered(runner.map_batches(_prepare_chunk, ([todo[i][0] for i in chunk] for chunk in chunks)))
+    ready: dict[int, Prepared] = {}
+    for i, (ref, _) in enumerate(todo):
+        if not _is_local(ref):
+            yield prepare_source(ref, fetcher)
+            continue
+        while i not in ready:
+            number, prepared = next(results)
+            ready.update(zip(chunks[number], prepared, strict=True))
+        yield ready.pop(i)
 
 
 def _prepare_chunk(refs: Sequence[SourceRef]) -> list[Prepared]:

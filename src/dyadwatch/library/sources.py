@@ -70,7 +70,13 @@ def is_url(value: str) -> bool:
     >>> is_url("https://example.org/a"), is_url("notes/a.txt")
     (True, False)
     """
-    return _URL.fullmatch(value.strip()) is not None
+    if _URL.fullmatch(value.strip()) is None:
+        return False
+    try:
+        urlsplit(value.strip())  # "https://[host" fits the pattern but no parser takes it
+    except ValueError:
+        return False
+    return True
 
 
 def expand(source: str) -> list[SourceRef]:

@@ -175,7 +175,10 @@ def _parse_feed(data: bytes, *, base: str | None, where: str) -> Any:
         # feedparser's deprecation notices are for its own callers' attribute access
         warnings.filterwarnings("ignore", category=DeprecationWarning, module="feedparser")
         # a stream, so that feedparser never takes the content for a file name or address
-        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+        try:
+            parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+        except (ValueError, OverflowError) as exc:  # feedparser trips on some bad bytes (a lone surrogate charref)
+            raise SourceError(Errors.E210, where=where, detail=f"{type(exc).__name__}: {exc}") from exc
     entries = parsed.get("entries") or []
     if not entries:
         if parsed.get("bozo") or not parsed.get("version"):

@@ -1,0 +1,153 @@
+"""Scale-out: documents coded per second by the local runner (1 and 2 processes) and by Dask
+(a LocalCluster of 2 workers), the overhead of Dask against local on the same work, the
+single driver's ceiling, and a projection of the cluster for 10 million documents in an hour.
+
+Corpus: the NGEC synthetic news stories (../shared/data/ngec, ~1,300 characters each, the
+length of a wire story), ingested into a temporary store that is copied once per run, so
+every run codes the same documents from the same state. Without ../shared/data a generated
+corpus of short stories stands in (and the figures say so). Each run is end to end
+(``code_store``): reading batches from the store, coding, committing; the parallel runs load
+the model in each worker inside the clock. The Dask cluster's start is timed apart (a real
+cluster is started once for many runs).
+
+The projection: a worker's throughput is the Dask run's documents/s over its 2 workers; the
+cluster for 10 M documents in one hour is 10 M / 3,600 s over that. The one process that
+commits (the driver) must keep up too: its ceiling is timed by reading and committing every
+batch of the corpus without coding.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import figure, shared_data_dir  # noqa: E402
+
+import dyadwatch  # noqa: E402
+from dyadwatch.coding.coder import RuleCoder  # noqa: E402
+from dyadwatch.coding.pipeline import _load_batch, code_store  # noqa: E402
+from dyadwatch.runner import LocalRunner  # noqa: E402
+from dyadwatch.runner.shards import events_from_table  # noqa: E402
+
+DOCUMENTS = int(os.environ.get("DYADWATCH_BENCH_RUNNER_DOCS", "600"))
+BATCH = 50
+TARGET_DOCS = 10_000_000
+
+
+def corpus(folder: Path) -> tuple[Path, str]:
+    """A JSONL corpus of DOCUMENTS stories, and what it is."""
+    data = shared_data_dir()
+    path = folder / "stories.jsonl"
+    rows = []
+    stories = data / "ngec" / "gpt_synthetic_events_2023-10-19_19.csv.gz" if data else None
+    if stories is not None and stories.exists():
+        with gzip.open(stories, "rt", encoding="utf-8", newline="") as handle:
+            for i, row in enumerate(csv.DictReader(handle)):
+                if i >= DOCUMENTS:
+                    break
+                rows.append({"id": f"s{i}", "title": row["title"], "text": row["text"],
+                             "date": f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}", "publisher": "NGEC synthetic"})
+        what = "NGEC synthetic news stories"
+    else:
+        parts = ("Russia hosted a Taliban delegation in Moscow.", "Lavrov held talks with Muttaqi on Tuesday.",
+                 "The talks covered trade, security and the border.", "Uzbekistan sent aid to Afghanistan.",
+                 "Officials said further meetings were planned.")
+        for i in range(DOCUMENTS):
+            text = " ".join(parts[(i + k) % len(parts)] for k in range(8)) + f" Story {i}."
+            rows.append({"id": f"s{i}", "text": text, "date": f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}"})
+        what = "generated stories (../shared/data absent)"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path, what
+
+
+def timed_code(store_path: Path, runner: object | None) -> tuple[float, int, int]:
+    with dyadwatch.open(store_path) as lib:
+        started = time.perf_counter()
+        report = code_store(lib.store, RuleCoder(), batch_documents=BATCH, runner=runner)  # type: ignore[arg-type]
+        return time.perf_counter() - started, report.documents, report.events
+
+
+def driver_ceiling(coded: Path, fresh: Path) -> float:
+    """Documents/s the committing process handles alone: read each batch, commit its events."""
+    with dyadwatch.open(coded, read_only=True) as lib:
+        table = lib.store.con.execute(
+            "SELECT * EXCLUDE (run_id) REPLACE (CAST(spans AS VARCHAR) AS spans) FROM events").to_arrow_table()
+    events = events_from_table(table)
+    by_doc: dict[str, list] = {}
+    for event in events:
+        by_doc.setdefault(event.doc_id or "", []).append(event)
+    with dyadwatch.open(fresh) as lib:
+        todo = lib.store.documents_to_code("driver-check", "1")
+        started = time.perf_counter()
+        for start in range(0, len(todo), BATCH):
+            batch = todo[start : start + BATCH]
+            _load_batch(lib.store, batch)
+            batch_events = [e for d in batch for e in by_doc.get(d, [])]
+            lib.store.replace_coded("driver-check", "1", batch, batch_events)
+        return len(todo) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="dyadwatch-bench-runner-"))
+    try:
+        source, what = corpus(work)
+        base = work / "base.duckdb"
+        with dyadwatch.open(base) as lib:
+            lib.ingest(str(source))
+            documents = lib.store.count("documents")
+        copies = {name: work / f"{name}.duckdb" for name in ("local1", "local2", "dask2", "driver")}
+        for path in copies.values():
+            shutil.copy(base, path)
+        figure("runner.corpus_documents", documents, "report", what)
+        figure("runner.load_average_1min", os.getloadavg()[0], "report", f"on {os.cpu_count()} CPUs, before the runs")
+        RuleCoder().code_text("Lavrov met Muttaqi in Moscow.", "2021-10-20")  # this process's model, before the clock
+
+        seconds1, docs1, events1 = timed_code(copies["local1"], None)
+        figure("runner.docs_per_s.local1", docs1 / seconds1, "report", f"docs/s, {events1} events")
+        with LocalRunner(processes=2) as pool:
+            seconds2, docs2, _ = timed_code(copies["local2"], pool)
+        figure("runner.docs_per_s.local2", docs2 / seconds2, "report", "docs/s, model loaded per process in the clock")
+
+        try:
+            from dyadwatch.runner.dask_runner import DaskRunner
+
+            started = time.perf_counter()
+            cluster = DaskRunner(workers=2, dashboard_address=None)
+        except ImportError:
+            figure("runner.docs_per_s.dask2", 0.0, "report", "dask not installed")
+            return
+        try:
+            figure("runner.dask_cluster_start_s", time.perf_counter() - started, "report", "s, once per cluster")
+            seconds_d, docs_d, _ = timed_code(copies["dask2"], cluster)
+        finally:
+            cluster.close()
+        dask_rate = docs_d / seconds_d
+        figure("runner.docs_per_s.dask2", dask_rate, "report", "docs/s, model loaded per worker in the clock")
+        figure("runner.dask_overhead_vs_local2", (seconds_d - seconds2) / seconds2, "< 0.15",
+               "share of the local 2-process time")
+        figure("runner.cpu_s_per_doc.local1", seconds1 / docs1, "report", "core-seconds per document")
+        figure("runner.core_hours_per_million_docs", 1e6 * (seconds1 / docs1) / 3600, "report",
+               "core-hours, one process")
+        per_worker = dask_rate / 2
+        workers = math.ceil(TARGET_DOCS / 3600 / per_worker)
+        figure("runner.projection_workers_10M_docs_1h", workers, "report",
+               f"1-core workers at {per_worker:,.1f} docs/s each")
+        ceiling = driver_ceiling(copies["local1"], copies["driver"])
+        figure("runner.driver_docs_per_s", ceiling, f">= {TARGET_DOCS / 3600:,.0f} (10 M/h)",
+               "read + commit, one process")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+"""The dashboard application: ``create_app(store_path)`` returns a FastAPI app.
+
+Pages (HTML, Jinja2 with autoescape) and a JSON API under ``/api`` (OpenAPI at
+``/openapi.json``) over one store. The store is read through snapshots (see
+:mod:`dyadwatch.web.access`), so the dashboard keeps working while ``dyadwatch ingest`` or
+``dyadwatch code`` writes the store. Writes (corrections, studies) need ``allow_edits`` and the
+token (see :mod:`dyadwatch.web.security`).
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from dyadwatch.errors import DyadwatchError
+from dyadwatch.web.access import StoreAccess
+from dyadwatch.web.context import HERE, Dashboard, render
+from dyadwatch.web.security import CSRF_COOKIE, STATUS, Security, WebError
+
+log = logging.getLogger(__name__)
+
+__all__ = ["create_app"]
+
+# scripts only from the dashboard itself (no inline script); Plotly sets inline styles
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'; frame-src 'self'"
+)
+# a study report runs its own scripts, but sandboxed (an opaque origin: no cookies, no API)
+REPORT_CSP = (
+    "sandbox allow-scripts allow-popups; default-src 'self' data: blob: 'unsafe-inline'; "
+    "connect-src 'none'; frame-ancestors 'self'"
+)
+
+
+def create_app(
+    store_path: str | os.PathLike[str],
+    *,
+    allow_edits: bool = False,
+    token: str | None = None,
+    folder: str | os.PathLike[str] | None = None,
+    allowed_hosts: Iterable[str] | None = None,
+    reviewer: str | None = None,
+    poll_interval: float = 0.5,
+    wait: float = 30.0,
+    study_timeout: float = 600.0,
+) -> FastAPI:
+    """The dashboard over the store at ``store_path`` (which must exist).
+
+    ``allow_edits`` turns on review and studies; writes then need ``token`` (generated when
+    None: read it from ``app.state.dashboard.security.token``). ``folder`` is where the
+    dashboard keeps its snapshots, journal, index and studies (default ``<store>.web``).
+    ``allowed_hosts`` are the Host names served (default: loopback names). The snapshot is
+    taken here; the app's shutdown (or ``app.state.dashboard.close()``) stops its thread.
+    """
+    access = StoreAccess(store_path, folder=folder, poll_interval=poll_interval, wait=wait)
+    access.start()
+    security = Security.build(allow_edits=allow_edits, token=token, hosts=allowed_hosts)
+    board = Dashboard(access=access, security=security, reviewer=reviewer or _user())
+    from dyadwatch.web.studies import StudyWorkspace
+
+    board.studies = StudyWorkspace(access, timeout=study_timeout)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        access.stop()
+
+    app = FastAPI(
+        title="dyadwatch dashboard",
+        version=_version(),
+        description="Read the library, the events and the dyads of a dyadwatch store; review events; run studies.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.dashboard = board
+    _install_middleware(app, security)
+    _install_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    from dyadwatch.web.routes import dyads, events, library, review, studies, system
+
+    for module in (system, library, events, dyads, review, studies):
+        app.include_router(module.router)
+    return app
+
+
+def _install_middleware(app: FastAPI, security: Security) -> None:
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        try:
+            security.check_host(request)
+        except WebError as exc:
+            return _error_response(request, exc.status, exc.code, str(exc))
+        if not request.url.path.startswith("/api") and request.scope.get("query_string"):
+            # an HTML form sends its empty fields as "name=": for the pages, empty means not given
+            pairs = parse_qsl(request.scope["query_string"].decode("latin-1"), keep_blank_values=True)
+            request.scope["query_string"] = urlencode([(k, v) for k, v in pairs if v != ""]).encode("latin-1")
+        cookie = request.cookies.get(CSRF_COOKIE)
+        fresh = not security.csrf_valid(cookie)
+        request.state.csrf = security.new_csrf() if fresh else cookie
+        response = await call_next(request)
+        if fresh and not request.url.path.startswith(("/static", "/api")):
+            response.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict", path="/")
+        headers = response.headers
+        report = request.url.path.startswith("/studies/") and "/report/" in request.url.path
+        headers["Content-Security-Policy"] = REPORT_CSP if report else CSP
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["X-Frame-Options"] = "SAMEORIGIN" if report else "DENY"
+        headers["Referrer-Policy"] = "same-origin"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if "cache-control" not in headers and not request.url.path.startswith("/static"):
+            headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DyadwatchError)
+    async def coded(request: Request, exc: DyadwatchError) -> Response:
+        status = exc.status if isinstance(exc, WebError) else STATUS.get(exc.code, 400)
+        return _error_response(request, status, exc.code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error.get("loc", ()))
+            problems.append(f"{where}: {error.get('msg', 'invalid')}")
+        if request.url.path.startswith("/api"):
+            return JSONResponse(
+                {"detail": [_plain(e) for e in exc.errors()], "error": {"code": "E725", "message": "; ".join(problems)}},
+                status_code=422,
+            )
+        return _error_response(request, 422, "E725", "Invalid request: " + "; ".join(problems))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error_response(request, exc.status_code, "", str(exc.detail), headers=dict(exc.headers or {}))
+
+
+def _plain(error: Any) -> dict[str, Any]:
+    return {"loc": [str(p) for p in error.get("loc", ())], "msg": str(error.get("msg", "")), "type": str(error.get("type", ""))}
+
+
+def _error_response(
+    request: Request, status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
+        return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+    if not hasattr(request.state, "csrf"):
+        request.state.csrf = ""
+    try:
+        response: Response = render(request, "error.html", {"code": code, "message": message, "http_status": status},
+                                    status_code=status)
+    except Exception:  # never let an error page fail
+        log.exception("error page failed")
+        response = JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "reviewer"
+
+
+def _version() -> str:
+    from dyadwatch import __version__
+
+    return str(__version__)
+
+
+def plotly_js() -> Path:
+    """plotly.min.js from the installed plotly package (served at /static-vendor/plotly.min.js)."""
+    import plotly
+
+    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"

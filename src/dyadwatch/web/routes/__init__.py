@@ -1,0 +1,1 @@
+"""The dashboard's routes, one module per page: each has its HTML page and its JSON API."""
