@@ -3,8 +3,8 @@ the store after every kill, run the command to its end, and compare with a clean
 
 For each command (``ingest``, ``import``, ``code``, ``fetch``) a *trial* is: a fresh store
 (prepared, for ``code``, by an ingest that is not killed), then ``kills`` runs of the command
-each killed after a random delay counted from the moment it starts writing (the store's WAL
-appears), each followed by :func:`~dyadwatch.store.maintenance.check`; then one run to the
+each killed at a random point (a random time after its start, or the moment its write-ahead
+log grows to a random size up to the clean run's largest), each followed by :func:`~dyadwatch.store.maintenance.check`; then one run to the
 end. The store must pass the check after every kill and hold, at the end, exactly the
 documents, sentences and events of the clean run (the same ids, each once).
 
@@ -18,6 +18,7 @@ import io
 import os
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -147,7 +148,6 @@ class Command:
     argv: list[str]
     prepare: list[list[str]] = field(default_factory=list)
     ok_codes: tuple[int, ...] = (0,)
-    anchor: str = "wal"  # count the kill delay from the first write ("wal") or the start ("start")
 
 
 def cli(argv: list[str], store: Path, work: Path) -> list[str]:
@@ -155,35 +155,36 @@ def cli(argv: list[str], store: Path, work: Path) -> list[str]:
     return [sys.executable, "-m", "dyadwatch.cli.main", *filled]
 
 
-def commands(shared: Path | None, server_url: str | None) -> dict[str, Command]:
-    """The commands the harness kills; ``fetch`` needs the loopback server and shared data."""
+def commands(shared: Path | None, server_url: str | None, *, quick: bool = False) -> dict[str, Command]:
+    """The commands the harness kills; ``fetch`` needs the loopback server and shared data.
+
+    ``quick`` (the test suite's run) keeps each small: the project's own library files, one
+    ICEWS file into the table; the long run adds the UN General Debate subset to the
+    library and a Parquet import on top of a table import."""
     sources = [str(p) for p in LIBRARY_SOURCES]
-    if shared is not None:
+    if shared is not None and not quick:
         sources.append(str(shared / "ungdc" / "subset_RUS_AFG_CentralAsia"))
     ingest = ["ingest", *sources, "--store", "{store}", "--on-error", "skip"]
     data = ROOT / "tests" / "datasets" / "data"
-    imports: list[list[str]] = [["import", "polecat", str(data / "polecat_sample.tsv"), "--store", "{store}",
-                                 "--on-error", "skip"]]
+    table = ["import", "polecat", str(data / "polecat_sample.tsv"), "--store", "{store}", "--on-error", "skip"]
     if shared is not None:
-        imports = [
-            ["import", "icews", str(shared / "icews" / "events.2018.sample.tab"), "--store", "{store}",
-             "--on-error", "skip", "--storage", "table"],
-            ["import", "gdelt2", str(shared / "gdelt-samples" / "events.csv"), "--store", "{store}",
-             "--on-error", "skip", "--storage", "parquet"],
-            ["import", "ucdp", str(shared / "ucdp-ged" / "ucdpged_sample_1000_v23.csv"), "--store", "{store}",
-             "--on-error", "skip", "--storage", "parquet"],
-        ]
+        table = ["import", "icews", str(shared / "icews" / "events.2018.sample.tab"), "--store", "{store}",
+                 "--on-error", "skip", "--storage", "table"]
     found = {
         "ingest": Command("ingest", ingest),
-        # the last import is the one killed; the ones before it run first, whole
-        "import": Command("import", imports[-1], prepare=imports[:-1]),
+        "import": Command("import", table),
         "code": Command("code", ["code", "--store", "{store}"], prepare=[ingest]),
     }
+    if shared is not None and not quick:
+        # Parquet partitions beside a store that already holds a table import
+        found["import-parquet"] = Command(
+            "import-parquet", ["import", "ucdp", str(shared / "ucdp-ged" / "ucdpged_sample_1000_v23.csv"),
+                               "--store", "{store}", "--on-error", "skip", "--storage", "parquet"],
+            prepare=[table])
     if server_url is not None and shared is not None:
         found["fetch"] = Command(
             "fetch", ["fetch", "ucdp", "--base-url", server_url + "/ged", "--dest", "{work}/downloads",
                       "--store", "{store}", "--import"],
-            anchor="start",  # the download comes before the store is opened
         )
     return found
 
@@ -245,29 +246,30 @@ def run(argv: list[str], *, cwd: Path, timeout: float = 600) -> subprocess.Compl
     return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
-def run_and_kill(argv: list[str], *, cwd: Path, store: Path, delay: float, anchor: str = "wal",
-                 timeout: float = 600) -> bool:
-    """Start the command, and SIGKILL its process group ``delay`` seconds after it starts
-    writing to the store (its WAL appears; or after it starts, with ``anchor="start"``);
-    True when the kill came before it ended."""
+def run_and_kill(argv: list[str], *, cwd: Path, store: Path, delay: float,
+                 wal_bytes: int | None = None, timeout: float = 600) -> tuple[bool, float]:
+    """Start the command and SIGKILL its process group at a point: ``delay`` seconds after
+    its start or, with ``wal_bytes``, the moment its write-ahead log grows to that size (a
+    point in its progress, whatever the machine's load). Returns whether the kill came
+    before the command ended, and how long it ran."""
     env = {k: v for k, v in os.environ.items() if k != "DYADWATCH_STORE"}
     wal = Path(str(store) + ".wal")
-    before = wal.stat().st_mtime_ns if wal.exists() else None
+    started = time.monotonic()
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
-    deadline = time.monotonic() + timeout
     try:
-        while anchor == "wal" and process.poll() is None and time.monotonic() < deadline:
-            if wal.exists() and (before is None or wal.stat().st_mtime_ns != before):
-                break
-            time.sleep(0.005)
-        end = time.monotonic() + delay
-        while process.poll() is None and time.monotonic() < end:
-            time.sleep(0.005)
+        if wal_bytes is not None:
+            deadline = started + timeout
+            while process.poll() is None and time.monotonic() < deadline and _size(wal) < wal_bytes:
+                time.sleep(0.002)
+        else:
+            end = started + delay
+            while process.poll() is None and time.monotonic() < end:
+                time.sleep(0.005)
         if process.poll() is not None:
-            return False
+            return False, time.monotonic() - started
         os.killpg(process.pid, signal.SIGKILL)
-        return True
+        return True, time.monotonic() - started
     finally:
         if process.poll() is None:
             try:
@@ -277,9 +279,15 @@ def run_and_kill(argv: list[str], *, cwd: Path, store: Path, delay: float, ancho
         process.wait(timeout=60)
 
 
-def trial(command: Command, tally: Tally, reference: Content, work: Path, *, kills: int, span: float,
-          rng: random.Random) -> None:
-    """One trial: prepare a fresh store, kill the command ``kills`` times, finish it, compare."""
+def trial(command: Command, tally: Tally, reference: Content, work: Path, *, kills: int,
+          durations: list[float], wal_peak: int, rng: random.Random) -> None:
+    """One trial: prepare a fresh store, kill the command ``kills`` times (each re-run of it
+    killed again; up to three tries per kill, as a re-run has less left to do and may end
+    first), finish it, compare with the clean run.
+
+    ``durations`` holds the lengths of whole runs seen so far; a timed kill falls within
+    the median of the last five, so that kills land inside runs however loaded the machine.
+    """
     work.mkdir(parents=True, exist_ok=True)
     store = work / "lib.duckdb"
     for argv in command.prepare:
@@ -287,11 +295,22 @@ def trial(command: Command, tally: Tally, reference: Content, work: Path, *, kil
         if result.returncode != 0:
             raise RuntimeError(f"preparing {command.name} failed: {result.stderr[-2000:]}")
     tally.trials += 1
-    for _ in range(kills):
-        delay = rng.uniform(0, span)
-        if not run_and_kill(cli(command.argv, store, work), cwd=work, store=store, delay=delay, anchor=command.anchor):
+    delivered = 0
+    for _ in range(kills * 3):
+        if delivered == kills:
+            break
+        span = statistics.median(durations[-5:])
+        # half the kills at a point of the WAL's growth, half at a point in time
+        # (a WAL left by the last kill is replayed first: then only a timed kill means anything)
+        fresh_wal = _size(Path(str(store) + ".wal")) == 0
+        wal_bytes = rng.randint(1, wal_peak) if wal_peak > 0 and fresh_wal and rng.random() < 0.5 else None
+        killed, elapsed = run_and_kill(cli(command.argv, store, work), cwd=work, store=store,
+                                       delay=rng.uniform(0.05, 1.0) * span, wal_bytes=wal_bytes)
+        if not killed:
             tally.finished_first += 1
+            durations.append(elapsed)
             continue
+        delivered += 1
         tally.kills += 1
         problem = _check_after_kill(store)
         if problem is None:
@@ -326,9 +345,9 @@ def _check_after_kill(store: Path) -> str | None:
     return None
 
 
-def reference_run(command: Command, work: Path) -> tuple[Content, float]:
-    """The clean run: the command run once, whole, on a fresh store; its content and how
-    long it wrote (from the WAL's first appearance to its end, a bound for the kill delay)."""
+def reference_run(command: Command, work: Path) -> tuple[Content, float, int]:
+    """The clean run: the command run once, whole, on a fresh store; its content, how long
+    it ran and the largest its WAL grew."""
     work.mkdir(parents=True, exist_ok=True)
     store = work / "lib.duckdb"
     for argv in command.prepare:
@@ -340,11 +359,10 @@ def reference_run(command: Command, work: Path) -> tuple[Content, float]:
     process = subprocess.Popen(cli(command.argv, store, work), cwd=work, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
     started = time.monotonic()
-    writing: float | None = None
+    peak = 0
     while process.poll() is None:
-        if writing is None and wal.exists():
-            writing = time.monotonic()
-        time.sleep(0.005)
+        peak = max(peak, _size(wal))
+        time.sleep(0.002)
     ended = time.monotonic()
     stderr = process.stderr.read() if process.stderr else ""
     if process.returncode not in command.ok_codes:
@@ -352,12 +370,18 @@ def reference_run(command: Command, work: Path) -> tuple[Content, float]:
     report = check(store)
     if not report.ok:
         raise RuntimeError(f"the clean {command.name} run leaves a store that fails its check: {report.findings}")
-    began = started if command.anchor == "start" else (writing or started)
-    return Content.read(store), max(0.2, ended - began)
+    return Content.read(store), max(0.2, ended - started), peak
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def crash_test(names: list[str], *, shared: Path | None, base: Path, trials: int, kills: int,
-               seed: int = 0, log: Callable[[str], None] | None = None) -> dict[str, Tally]:
+               seed: int = 0, quick: bool = False, log: Callable[[str], None] | None = None) -> dict[str, Tally]:
     """Run ``trials`` x ``kills`` kills of each named command; the tallies by command."""
     rng = random.Random(seed)
     tallies: dict[str, Tally] = {}
@@ -366,15 +390,17 @@ def crash_test(names: list[str], *, shared: Path | None, base: Path, trials: int
         files["/ged/ged231-csv.zip"] = ucdp_zip((shared / "ucdp-ged" / "ucdpged_sample_1000_v23.csv").read_bytes())
     with file_server(files, rate=60_000) as server:
         url = f"http://127.0.0.1:{server.server_address[1]}"
-        available = commands(shared, url)
+        available = commands(shared, url, quick=quick)
         for name in names:
             command = available.get(name)
             if command is None:
                 continue
             tally = Tally(name)
-            reference, span = reference_run(command, base / f"{name}-clean")
+            reference, span, peak = reference_run(command, base / f"{name}-clean")
+            durations = [span]
             for number in range(trials):
-                trial(command, tally, reference, base / f"{name}-{number}", kills=kills, span=span * 1.2, rng=rng)
+                trial(command, tally, reference, base / f"{name}-{number}", kills=kills, durations=durations,
+                      wal_peak=peak, rng=rng)
             tallies[name] = tally
             if log is not None:
                 log(f"{name}: {tally.as_dict()}")

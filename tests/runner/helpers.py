@@ -99,3 +99,10 @@ class SlowCoder:
                     quad_class=1, doc_id=sent.doc_id, sentence_idx=sent.idx, sentence=sent.text,
                     coder=f"{self.name} {self.version}", rule="keyword", confidence=0.5,
                 )
+
+
+def coder_identity(blob: bytes) -> tuple[int, int]:
+    """(process id, id of the coder a task gets from ``blob``): runs on a worker."""
+    from dyadwatch.runner.worker import shared_object
+
+    return os.getpid(), id(shared_object(blob))

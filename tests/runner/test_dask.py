@@ -27,7 +27,7 @@ from dyadwatch.runner.dask_runner import DaskRunner
 from dyadwatch.study.measures import compute_measures
 from dyadwatch.study.run import run_study
 from dyadwatch.study.spec import StudySpec
-from tests.runner.helpers import STUDY, SlowCoder, news_corpus
+from tests.runner.helpers import STUDY, SlowCoder, coder_identity, news_corpus
 
 DATASETS = Path(__file__).resolve().parents[1] / "datasets" / "data"
 
@@ -134,6 +134,18 @@ def test_a_worker_killed_mid_run_costs_only_its_batch(cluster: DaskRunner, tmp_p
     assert not (tmp_path / "s.duckdb.runs").exists()
 
 
+def test_a_coder_is_unpickled_once_per_worker_not_per_task(cluster: DaskRunner) -> None:
+    import pickle
+
+    blob = pickle.dumps(RuleCoder(max_chars=500))
+    seen = [result for _, result in cluster.map_batches(coder_identity, [blob] * 8)]
+    seen += [result for _, result in cluster.map_batches(coder_identity, [blob] * 4)]
+    by_process: dict[int, set[int]] = {}
+    for pid, ident in seen:
+        by_process.setdefault(pid, set()).add(ident)
+    assert all(len(idents) == 1 for idents in by_process.values())
+
+
 def test_a_worker_without_a_package_is_named(cluster: DaskRunner) -> None:
     with pytest.raises(RunnerError, match=r"\[E804\] Dask worker tcp://127\.0\.0\.1:\d+ lacks the Python package 'dyadwatch_no_such_model'"):
         cluster.check(requires=["dyadwatch_no_such_model"])
@@ -165,6 +177,8 @@ def test_cli_code_on_a_scheduler_address(cluster: DaskRunner, tmp_path: Path) ->
     result = cli.invoke(app, ["code", "--store", store, "--runner", "dask", "--scheduler", address])
     assert result.exit_code == 0, result.output
     assert "Dask dashboard:" in result.output and "8 documents" in result.output
-    unreachable = cli.invoke(app, ["code", "--store", store, "--runner", "dask", "--scheduler",
-                                   f"tcp://127.0.0.1:{_closed_port()}"])
-    assert isinstance(unreachable.exception, RunnerError) and unreachable.exception.code == "E803"
+    fresh = tmp_path / "never.duckdb"
+    refused = cli.invoke(app, ["ingest", str(corpus), "--store", str(fresh), "--runner", "dask", "--scheduler",
+                               f"tcp://127.0.0.1:{_closed_port()}"])
+    assert isinstance(refused.exception, RunnerError) and refused.exception.code == "E803"
+    assert not fresh.exists()  # no empty store left behind

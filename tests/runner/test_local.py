@@ -15,14 +15,20 @@ from dyadwatch.coding.pipeline import code_store
 from dyadwatch.errors import ConfigError
 from dyadwatch.records import Event
 from dyadwatch.runner import LocalRunner, RunnerError, get_runner, ordered
-from dyadwatch.runner.shards import RunFolder, events_from_table, events_table, read_shard, write_shard
-from tests.runner.helpers import SlowCoder, news_corpus
+from dyadwatch.runner.shards import (
+    RunFolder,
+    events_from_table,
+    events_table,
+    read_shard,
+    write_shard,
+)
+from tests.runner.helpers import SlowCoder, coder_identity, news_corpus
 
-_SETUP_CALLS: list[int] = []
+setup_calls: list[int] = []
 
 
 def _record_setup() -> None:
-    _SETUP_CALLS.append(os.getpid())
+    setup_calls.append(os.getpid())
 
 
 def _pid_of(_: object) -> int:
@@ -44,13 +50,13 @@ def test_ordered_holds_results_back_until_their_turn() -> None:
 
 
 def test_serial_runner_runs_setup_once_and_every_batch_here() -> None:
-    _SETUP_CALLS.clear()
+    setup_calls.clear()
     runner = LocalRunner()
     results = list(runner.map_batches(_pid_of, range(5), setup=_record_setup))
     list(runner.map_batches(_pid_of, range(2), setup=_record_setup))
     assert [i for i, _ in results] == [0, 1, 2, 3, 4]
     assert {pid for _, pid in results} == {os.getpid()}
-    assert _SETUP_CALLS == [os.getpid()]
+    assert setup_calls == [os.getpid()]
 
 
 def test_pool_runner_uses_other_processes_and_returns_every_batch() -> None:
@@ -58,6 +64,21 @@ def test_pool_runner_uses_other_processes_and_returns_every_batch() -> None:
         results = dict(runner.map_batches(_pid_of, range(8), window=3))
     assert sorted(results) == list(range(8))
     assert os.getpid() not in set(results.values())
+
+
+def test_pool_workers_keep_their_coder_between_calls() -> None:
+    import pickle
+
+    from dyadwatch.coding.coder import RuleCoder
+
+    blob = pickle.dumps(RuleCoder(max_chars=500))
+    with LocalRunner(processes=2) as runner:
+        seen = [r for _, r in runner.map_batches(coder_identity, [blob] * 6)]
+        seen += [r for _, r in runner.map_batches(coder_identity, [blob] * 6)]
+    by_process: dict[int, set[int]] = {}
+    for pid, ident in seen:
+        by_process.setdefault(pid, set()).add(ident)
+    assert len(by_process) <= 2 and all(len(idents) == 1 for idents in by_process.values())
 
 
 def _fail_on_three(value: int) -> int:

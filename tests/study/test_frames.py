@@ -357,3 +357,11 @@ def test_frame_shares_with_the_default_classifier(library: dyadwatch.Library, fr
     feb = shares[shares["period"] == dt.date(2022, 2, 1)].set_index("frame")["share"]
     assert feb["drugs"] == pytest.approx(0.5)
     assert isinstance(shares, pd.DataFrame) and shares["n_sentences"].max() == 3
+
+
+def test_a_fitted_classifier_pickles_for_worker_processes(lexicon: FrameClassifier) -> None:
+    import pickle
+
+    twin = pickle.loads(pickle.dumps(lexicon))
+    texts = ["Opium and heroin crossed the Tajik-Afghan border.", "Wheat and fuel for Kabul."]
+    assert twin.predict(texts) == lexicon.predict(texts) == [["drugs", "border"], ["trade"]]

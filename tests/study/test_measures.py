@@ -10,9 +10,16 @@ import polars as pl
 import pytest
 
 import dyadwatch
-from dyadwatch.study.measures import VOLUME, compute_measures, finalise, partial_aggregates, wide
-from dyadwatch.study.spec import StudySpec
 from dyadwatch.store import Store
+from dyadwatch.study.measures import (
+    ANY,
+    VOLUME,
+    compute_measures,
+    finalise,
+    partial_aggregates,
+    wide,
+)
+from dyadwatch.study.spec import StudySpec
 
 JAN, FEB, MAR = dt.date(2021, 1, 1), dt.date(2021, 2, 1), dt.date(2021, 3, 1)
 
@@ -96,7 +103,10 @@ def test_partials_of_disjoint_parts_add_up_to_the_whole(hand_store: Store) -> No
     parts = pd.concat([partial_aggregates(con, "part_a", spec), partial_aggregates(con, "part_b", spec)])
     split = finalise(parts, spec)
     pd.testing.assert_frame_equal(whole, split)
-    assert set(parts["dyad"]) == {"RUS-TAL", VOLUME}
+    assert set(parts["dyad"]) == {"RUS-TAL", VOLUME, ANY}
+    whole_partials = partial_aggregates(con, "all_events", spec)
+    assert whole_partials[whole_partials["dyad"] == ANY]["n_events"].sum() == 6  # Jan 4 + Feb 2, each once
+    assert whole_partials[whole_partials["dyad"] == VOLUME]["n_events"].sum() == 9
 
 
 def test_weeks_and_quarters(hand_store: Store) -> None:

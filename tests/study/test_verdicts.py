@@ -69,8 +69,9 @@ def test_a_clear_rise_in_counts_is_supported_with_fit_comparison_and_placebo() -
     assert len(record["fit"]["counterfactual"]) == len(PERIODS)
     assert record["comparison"]["dyad"] == "C-B" and record["comparison"]["estimate"] > 3
     assert record["placebo"] and record["placebo"][0]["date"] == "2020-01-01"
-    assert record["sentence"].startswith("H1 supported: After shock (2021-01-01)")
-    assert record["assumptions"]
+    assert record["sentence"].startswith("H1 supported: after shock (2021-01-01), A-B 'cooperation'")
+    assert "times its pre-trend" in record["sentence"]
+    assert len(record["assumptions"]) > 1  # the counting rule and the method's own
 
 
 def test_no_change_is_not_supported() -> None:
@@ -103,7 +104,7 @@ def test_sparse_data_is_inconclusive_with_the_reason(values: np.ndarray, needle:
     record = evaluate(hypothesis("H1"), SPEC, series(values))
     assert record["verdict"] == "inconclusive"
     assert needle in record["reason"] and record["estimate"] is None and record["ci"] is None
-    assert record["sentence"].startswith("H1 is inconclusive") and record["reason"] in record["sentence"]
+    assert record["sentence"].startswith("H1 inconclusive: A-B 'cooperation'") and record["reason"] in record["sentence"]
 
 
 def test_a_period_too_short_for_the_method_is_inconclusive() -> None:

@@ -55,7 +55,7 @@ def build_store(path: Path) -> dict[str, Any]:
             event_id=f"ev{n}", origin="dyadwatch", date=doc.published, cameo_code=code, cameo_root=code[:2],
             source_country=src, target_country=tgt, quad_class=1 if code < "06" else (2 if code < "09" else 3),
             goldstein=3.0 if code < "09" else -2.0, doc_id=doc.doc_id, sentence_idx=s, sentence=sentence,
-            spans=marks, coder="rules 0.1", publisher=doc.publisher,
+            spans=marks, coder="rules 0.1", publisher=doc.publisher, target_actor="taliban" if n == 3 else None,
         ))
     # a dataset's events (no evidence sentence), for the "sources side by side"
     for n in range(12):

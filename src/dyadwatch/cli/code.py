@@ -31,7 +31,7 @@ def code(
     from dyadwatch.coding.pipeline import code_store
 
     coder = RuleCoder()
-    with dyadwatch.open(store) as lib, open_runner(runner, scheduler=scheduler, workers=workers) as where, Progress(
+    with open_runner(runner, scheduler=scheduler, workers=workers) as where, dyadwatch.open(store) as lib, Progress(
         TextColumn(f"coding with {coder.name} {coder.version}"), BarColumn(), MofNCompleteColumn(),
         TextColumn("documents"), TimeElapsedColumn(), console=console_err, transient=True,
     ) as bar:

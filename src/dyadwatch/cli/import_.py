@@ -47,7 +47,7 @@ def import_command(
     mode = on_error.lower()
     if mode not in ("stop", "skip"):
         raise typer.BadParameter(f"must be stop or skip. Got {on_error!r} instead.", param_hint="--on-error")
-    with dyadwatch.open(store) as lib, open_runner(runner, scheduler=scheduler, workers=workers) as where, Progress(
+    with open_runner(runner, scheduler=scheduler, workers=workers) as where, dyadwatch.open(store) as lib, Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),

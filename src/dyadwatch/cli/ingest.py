@@ -27,8 +27,9 @@ def ingest(
     workers: WorkersOption = None,
 ) -> None:
     """Collect sources into the library. Re-running adds nothing already stored."""
-    with dyadwatch.open(store) as lib, Fetcher(min_interval=rate_limit, timeout=timeout) as fetcher, \
-            open_runner(runner, scheduler=scheduler, workers=workers) as where:
+    # the runner first: an unreachable cluster must not leave a new, empty store behind
+    with open_runner(runner, scheduler=scheduler, workers=workers) as where, dyadwatch.open(store) as lib, \
+            Fetcher(min_interval=rate_limit, timeout=timeout) as fetcher:
         with Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),

@@ -1,13 +1,16 @@
 """The local runner: this process (``processes=1``, the default) or a process pool.
 
 The pool uses ``forkserver``: a process that holds a DuckDB connection and its threads must
-never be forked. ``setup`` is the pool's initializer, so models load once per process.
+never be forked. It starts on first use and lives until the runner closes; ``setup`` runs in
+each worker process before its first batch, so models load once per process.
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
@@ -63,34 +66,36 @@ class LocalRunner(Runner):
     def _pooled(
         self, fn: Callable[[Any], T], batches: Iterable[Any], setup: Callable[[], object] | None, window: int
     ) -> Iterator[tuple[int, T]]:
-        context = multiprocessing.get_context("forkserver")
-        # a pool per call: its initializer is this call's setup
-        initializer: Callable[..., object] | None = _initialise if setup is not None else None
-        initargs: tuple[Any, ...] = (setup,) if setup is not None else ()
-        with ProcessPoolExecutor(
-            max_workers=self.processes, mp_context=context, initializer=initializer, initargs=initargs,
-        ) as pool:
-            self._pool = pool
-            pending: dict[Future[T], int] = {}
-            source = enumerate(batches)
-            try:
-                for index, batch in source:
-                    pending[pool.submit(fn, batch)] = index
-                    if len(pending) >= window:
-                        break
-                while pending:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in sorted(done, key=lambda f: pending[f]):
-                        index = pending.pop(future)
-                        result = _result(future, index)
-                        following = next(source, None)
-                        if following is not None:
-                            pending[pool.submit(fn, following[1])] = following[0]
-                        yield index, result
-            finally:
-                for future in pending:
-                    future.cancel()
-                self._pool = None
+        pool = self._ensure_pool()
+        # set-up runs in each worker before its first batch of this kind, once per process
+        task: Callable[[Any], T] = functools.partial(_with_setup, setup, fn) if setup is not None else fn
+        pending: dict[Future[T], int] = {}
+        source = enumerate(batches)
+        try:
+            for index, batch in source:
+                pending[pool.submit(task, batch)] = index
+                if len(pending) >= window:
+                    break
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: pending[f]):
+                    index = pending.pop(future)
+                    result = _result(future, index)
+                    following = next(source, None)
+                    if following is not None:
+                        pending[pool.submit(task, following[1])] = following[0]
+                    yield index, result
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def _ensure_pool(self) -> ProcessPoolExecutor:
+        """The pool, started on first use and kept until :meth:`close`: its workers keep
+        their loaded models from one stage (or one call) to the next."""
+        if self._pool is None:
+            context = multiprocessing.get_context("forkserver")
+            self._pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=context)
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:
@@ -98,8 +103,16 @@ class LocalRunner(Runner):
             self._pool = None
 
 
-def _initialise(setup: Callable[[], object]) -> None:
-    setup()
+_done_setups: set[bytes] = set()
+
+
+def _with_setup(setup: Callable[[], object], fn: Callable[[Any], T], batch: Any) -> T:
+    """Run ``setup`` once in this process (per distinct set-up), then ``fn(batch)``."""
+    key = pickle.dumps(setup)
+    if key not in _done_setups:
+        setup()
+        _done_setups.add(key)
+    return fn(batch)
 
 
 def _result(future: Future[T], index: int) -> T:

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ADDITIVE",
+    "ANY",
     "VOLUME",
     "compute_measures",
     "dyad_condition",
@@ -67,6 +68,7 @@ __all__ = [
 ]
 
 VOLUME = "*"  # the dyad name of the rows holding every event of the source in the period
+ANY = "+"  # the dyad name of the rows holding the events of any of the study's dyads (each once)
 ADDITIVE = (
     "n_events", "n_quad1", "n_quad2", "n_quad3", "n_quad4", "goldstein_sum", "goldstein_n", "coop_goldstein_sum",
 )
@@ -184,7 +186,7 @@ def partial_aggregates(con: duckdb.DuckDBPyConnection, relation: str, spec: Stud
     ``read_parquet('events/*.parquet')``; it needs the event columns of DESIGN.md (``story_group``,
     ``event_id``, ``negated``, ``modality`` and ``sentence`` where present). The rows with dyad
     ``"*"`` hold every event of the source in the period: the volume that normalised counts
-    divide by.
+    divide by; those with dyad ``"+"`` the events of any of the study's dyads, each once.
     """
     available = _relation_columns(con, relation)
     counts = _count_measures(spec)
@@ -204,8 +206,6 @@ def partial_aggregates(con: duckdb.DuckDBPyConnection, relation: str, spec: Stud
         )
     else:
         base = f"SELECT {select} FROM {relation} WHERE {where_sql}"
-    branches = [f"SELECT {_lit(d.name)} AS dyad, * FROM base WHERE {dyad_condition(d)}" for d in spec.dyads]
-    branches.append(f"SELECT {_lit(VOLUME)} AS dyad, * FROM base")
     unit = {"week": "week", "month": "month", "quarter": "quarter"}[spec.unit]
     aggregates = [
         "count(*) AS n_events",
@@ -217,12 +217,33 @@ def partial_aggregates(con: duckdb.DuckDBPyConnection, relation: str, spec: Stud
     for column, measure in counts.items():
         condition = measure_condition(measure, with_text=needs_sentence)
         aggregates.append(f"count(*) FILTER (WHERE {condition or 'true'}) AS {column}")
-    sql = (
-        f"WITH base AS ({base}), tagged AS ({' UNION ALL '.join(branches)}) "
-        f"SELECT dyad, CAST(date_trunc('{unit}', date) AS DATE) AS period, origin, {', '.join(aggregates)} "
-        "FROM tagged GROUP BY ALL"
-    )
-    frame = con.execute(sql).df()
+    # One scan: each event gets a bit mask of the dyads it belongs to (dyads may overlap:
+    # RUS-AFG holds RUS-taliban), the scan groups by period, origin and mask, and the few
+    # groups are spread over the dyads here. Up to 62 dyads per query; more run in chunks.
+    frames = []
+    dyads = list(spec.dyads)
+    for first in range(0, max(len(dyads), 1), 62):
+        chunk = dyads[first:first + 62]
+        mask = " + ".join(f"(CASE WHEN {dyad_condition(d)} THEN {1 << i} ELSE 0 END)" for i, d in enumerate(chunk)) or "0"
+        sql = (
+            f"WITH base AS ({base}) "
+            f"SELECT CAST(date_trunc('{unit}', date) AS DATE) AS period, origin, CAST({mask} AS BIGINT) AS mask, "
+            f"{', '.join(aggregates)} FROM base GROUP BY ALL"
+        )
+        grouped = con.execute(sql).df()
+        numeric = [c for c in grouped.columns if c not in ("period", "origin", "mask")]
+        masks = grouped["mask"].to_numpy(dtype="int64")
+        for i, dyad in enumerate(chunk):
+            rows = grouped[(masks & (1 << i)) != 0]
+            part = rows.groupby(["period", "origin"], as_index=False)[numeric].sum()
+            part.insert(0, "dyad", dyad.name)
+            frames.append(part)
+        if first == 0:
+            for name, rows in ((VOLUME, grouped), (ANY, grouped[masks != 0])):
+                part = rows.groupby(["period", "origin"], as_index=False)[numeric].sum()
+                part.insert(0, "dyad", name)
+                frames.append(part)
+    frame = pd.concat(frames, ignore_index=True)
     for column in frame.columns:
         if column not in ("dyad", "period", "origin"):
             frame[column] = frame[column].astype("float64" if "goldstein_sum" in column else "int64")

@@ -40,6 +40,7 @@ import pandas as pd
 
 from dyadwatch.errors import ConfigError, Errors, StoreError
 from dyadwatch.study.measures import (
+    ANY,
     dyad_condition,
     filter_conditions,
     finalise,
@@ -135,7 +136,7 @@ def run_study(
         "dyadwatch_version": __version__,
         "run_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "study": spec.to_json(),
-        "provenance": _provenance(store, relation, spec, origins),
+        "provenance": _provenance(store, spec, origins, partials),
         "series": _series_json(long),
         "hypotheses": records,
         "frames": _frames_json(frame_rows, frameset),
@@ -169,7 +170,7 @@ def _frames(store: Store, spec: StudySpec, say: Callable[[str], None]) -> tuple[
             if part not in frameset.ids:
                 raise ConfigError(Errors.E607, where=spec.file or "study", key=f"measure {measure.name}",
                                   what="frame", name=part, known=", ".join(frameset.ids))
-    classifier = frames_module.FrameClassifier(frameset).fit()
+    classifier = frames_module.FrameClassifier(frameset, method=spec.frame_method).fit()
     dyad_names = sorted({h.dyad for h in spec.hypotheses if spec.measure(h.measure).kind == "frame"
                          or (h.versus and spec.measure(h.versus).kind == "frame")}) or [d.name for d in spec.dyads]
     long_rows, share_rows = [], []
@@ -223,20 +224,33 @@ def _evidence(store: Store, relation: str, spec: StudySpec, hypothesis: Hypothes
         clauses.append(condition)
     if measure.name in ("cooperation", "cooperation_goldstein", "cooperation_share"):
         clauses.append("quad_class IN (1, 2)")
+    have = _columns(store.con, relation)
+
+    def col(name: str) -> str:
+        return f"e.{name}" if name in have else "NULL"
+
+    story = f"coalesce({col('story_group')}, {col('doc_id')}, e.event_id)"
+    magnitude = f"abs(coalesce({col('goldstein')}, 1.0))"
     sql = (
-        "SELECT e.event_id, e.doc_id, e.sentence_idx, e.sentence, e.date, d.title, "
-        "coalesce(d.publisher, e.publisher) AS publisher, coalesce(d.url, e.url) AS url, e.cameo_code, "
+        f"SELECT e.event_id, {col('doc_id')} AS doc_id, {col('sentence_idx')} AS sentence_idx, "
+        f"{col('sentence')} AS sentence, e.date, d.title, coalesce(d.publisher, {col('publisher')}) AS publisher, "
+        f"coalesce(d.url, {col('url')}) AS url, e.cameo_code, "
         "concat_ws('/', e.source_country, e.source_actor) AS source, "
         "concat_ws('/', e.target_country, e.target_actor) AS target, "
-        "abs(coalesce(e.goldstein, 1.0)) * coalesce(e.confidence, 1.0) AS weight "
-        f"FROM (SELECT * FROM {relation} WHERE {' AND '.join(clauses)}) e "
-        "LEFT JOIN documents d ON d.doc_id = e.doc_id "
-        "QUALIFY row_number() OVER (PARTITION BY coalesce(e.story_group, e.doc_id, e.event_id) "
-        "ORDER BY abs(coalesce(e.goldstein, 1.0)) DESC, e.date, e.event_id) = 1 "
+        f"{magnitude} * coalesce({col('confidence')}, 1.0) AS weight "
+        # the strongest candidates first (a top-N, cheap over millions of rows), then one per story
+        f"FROM (SELECT * FROM {relation} WHERE {' AND '.join(clauses)} "
+        f"ORDER BY abs(coalesce(goldstein, 1.0)) DESC, date, event_id LIMIT {N_EVIDENCE * 40}) e "
+        f"LEFT JOIN documents d ON d.doc_id = {col('doc_id')} "
+        f"QUALIFY row_number() OVER (PARTITION BY {story} ORDER BY {magnitude} DESC, e.date, e.event_id) = 1 "
         f"ORDER BY weight DESC, e.date, e.event_id LIMIT {N_EVIDENCE}"
     )
     frame = store.con.execute(sql).df()
     return [_evidence_row(row) for row in frame.to_dict("records")]
+
+
+def _columns(con: Any, relation: str) -> set[str]:
+    return {r[0] for r in (con.execute(f"SELECT * FROM {relation} LIMIT 0").description or [])}
 
 
 def _frame_evidence(store: Store, spec: StudySpec, source: tuple[str, ...], target: tuple[str, ...], frame: str,
@@ -283,7 +297,7 @@ def _evidence_row(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _provenance(store: Store, relation: str, spec: StudySpec, origins: dict[str, int]) -> dict[str, Any]:
+def _provenance(store: Store, spec: StudySpec, origins: dict[str, int], partials: pd.DataFrame) -> dict[str, Any]:
     con = store.con
     coders = con.execute(
         "SELECT split_part(coder, ' ', 1), nullif(trim(substr(coder, length(split_part(coder, ' ', 1)) + 1)), ''), "
@@ -291,10 +305,7 @@ def _provenance(store: Store, relation: str, spec: StudySpec, origins: dict[str,
     ).fetchall()
     versions = [r[0] for r in con.execute(
         "SELECT DISTINCT dictionary_version FROM actors WHERE dictionary_version IS NOT NULL").fetchall()]
-    any_dyad = " OR ".join(dyad_condition(d) for d in spec.dyads)
-    used = con.execute(
-        f"SELECT count(*) FROM {relation} WHERE {' AND '.join(filter_conditions(spec))} AND ({any_dyad})"
-    ).fetchall()[0][0]
+    used = int(partials.loc[partials["dyad"] == ANY, "n_events"].sum()) if len(partials) else 0
     return {
         "store": store.path,
         "coders": [{"name": r[0], "version": r[1], "events": int(r[2])} for r in coders],
@@ -302,7 +313,7 @@ def _provenance(store: Store, relation: str, spec: StudySpec, origins: dict[str,
         "origins": origins,
         "documents": store.count("documents"),
         "sentences": store.count("sentences"),
-        "events_used": int(used),
+        "events_used": used,
         "counting": {
             "story_dedup": "own-coded events count once per (story group, date, actors, CAMEO code)",
             "negated": "included" if spec.include_negated else "excluded",

@@ -162,6 +162,7 @@ class StudySpec:
     asserted_only: bool = True
     include_negated: bool = False
     frames: str | None = None
+    frame_method: str = "lexicon+embeddings"
     alpha: float = 0.05
     min_events: int = 10
     file: str | None = None
@@ -254,6 +255,7 @@ class StudySpec:
             "settings": {
                 "asserted_only": self.asserted_only, "include_negated": self.include_negated,
                 "alpha": self.alpha, "min_events": self.min_events, "frames": self.frames,
+                "frame_method": self.frame_method,
             },
         }
 
@@ -534,7 +536,7 @@ class _Parser:
     def measures(self) -> tuple[dict[str, Any], list[MeasureDef]]:
         table = self.table("measures")
         settings: dict[str, Any] = {}
-        allowed = {"use", "define", "asserted_only", "include_negated", "frames", "alpha", "min_events"}
+        allowed = {"use", "define", "asserted_only", "include_negated", "frames", "frame_method", "alpha", "min_events"}
         unknown = sorted(set(table) - allowed)
         if unknown:
             raise self.fail(f"measures.{unknown[0]}", f"is not a measures key; use {', '.join(sorted(allowed))}")
@@ -545,6 +547,11 @@ class _Parser:
                 settings[key] = table[key]
         if "frames" in table:
             settings["frames"] = self.text(table, "frames", "measures.frames", required=True)
+        if "frame_method" in table:
+            methods = ("lexicon+embeddings", "lexicon", "embeddings")
+            if table["frame_method"] not in methods:
+                raise self.fail("measures.frame_method", f"must be one of {', '.join(methods)}. Got {table['frame_method']!r} instead")
+            settings["frame_method"] = table["frame_method"]
         if "alpha" in table:
             alpha = table["alpha"]
             if not isinstance(alpha, float) or not 0 < alpha < 0.5:

@@ -165,8 +165,22 @@ def evaluate(
                 _placebo(record, methods, estimator, series, hypothesis, spec)
         if comparisons:
             record["comparison"] = _comparison(methods, series, comparisons, t0, spec)
+    record["assumptions"] = _counting(series, spec) + list(record["assumptions"])
     record["sentence"] = _sentence(record, series, spec)
-    return _clean(record)  # type: ignore[no-any-return]
+    return _clean(record)
+
+
+def _counting(series: Series, spec: StudySpec) -> list[str]:
+    """The counting rules behind the series, as sentences for the report's methods."""
+    if series.measure.kind == "frame":
+        return ["Frame shares: sentences about the dyad per period, each near-duplicate story counted once."]
+    left_out = [w for w, on in (("negated events", not spec.include_negated),
+                                ("intended, threatened and conditional events", spec.asserted_only)) if on]
+    return [
+        "Own-coded events counted once per story (copies of one story with the same date, actors and "
+        "CAMEO code count once); dataset rows as the dataset gives them."
+        + (f" Left out: {' and '.join(left_out)}." if left_out else " Negated and non-asserted events included.")
+    ]
 
 
 def _sparse(methods: Any, series: Series, t0: int, spec: StudySpec, *, role: str = "") -> str | None:
@@ -218,7 +232,7 @@ def _fit(record: dict[str, Any], estimator: Any, series: Series, t0: int, spec: 
         "p_value": estimator.p_value_, "assumptions": list(estimator.assumptions_),
         "warnings": list(estimator.warnings_), "n_obs": estimator.n_obs_,
     })
-    record["verdict"], record["reason"] = verdict_of(record["expected"], ci, null)  # type: ignore[arg-type]
+    record["verdict"], record["reason"] = verdict_of(record["expected"], ci, null)
     too_wide = _too_wide(ci, null, y)
     if too_wide:
         record["verdict"], record["reason"] = "inconclusive", too_wide
@@ -355,30 +369,31 @@ def _compare_levels(record: dict[str, Any], series: Series, versus: Series, spec
 
 
 def _sentence(record: dict[str, Any], series: Series, spec: StudySpec) -> str:
-    """One plain-language sentence a reader can quote."""
+    """One plain-language sentence a reader can quote, e.g. "H1 supported: after Kabul falls
+    (2021-08-15), Russia-Taliban 'cooperation' (cooperation events, ...) ran at 3.96 times its
+    pre-trend (95% interval 2.54 to 6.17, p < 0.001)."."""
     measure = series.measure
-    what = f"{measure.description} ({measure.name})"
+    what = f"{series.dyad} '{measure.name}' ({measure.description})"
     verdict = record["verdict"]
     if verdict == "inconclusive":
-        return f"{record['id']} is inconclusive for {what}, dyad {series.dyad}: {record['reason']}."
+        return f"{record['id']} inconclusive: {what}: {record['reason']}."
     est, ci = record["estimate"], record["ci"]
     ratio = record.get("scale") == "ratio"
-    interval = f"{100 * (1 - spec.alpha):.0f}% interval {_fmt(ci[0], ratio)} to {_fmt(ci[1], ratio)}"
-    if record["intervention"] is None:
-        core = (f"{what} exceeded {record['versus']} by {_fmt(est, False)} on average per {spec.unit} "
-                f"for {series.dyad} ({interval})")
-    elif record.get("versus"):
-        core = (f"after {record['intervention']} ({record['intervention_date']}), {what} changed by "
-                f"{_fmt(est, False)} per {spec.unit} more than {record['versus']} for {series.dyad} ({interval})")
-    elif ratio:
-        core = (f"after {record['intervention']} ({record['intervention_date']}), {what} for {series.dyad} "
-                f"was {_fmt(est, True)} times its pre-trend ({interval})")
-    else:
-        core = (f"after {record['intervention']} ({record['intervention_date']}), {what} for {series.dyad} "
-                f"changed in level by {_fmt(est, False)} ({interval})")
     p = record.get("p_value")
-    ptext = f", p = {p:.3f}" if isinstance(p, float) and math.isfinite(p) else ""
-    return f"{record['id']} {verdict}: {core[0].upper() + core[1:]}{ptext}; {record['reason']}."
+    ptext = ""
+    if isinstance(p, float) and math.isfinite(p):
+        ptext = ", p < 0.001" if p < 0.001 else f", p = {p:.3f}"
+    interval = f"{100 * (1 - spec.alpha):.0f}% interval {_fmt(ci[0], ratio)} to {_fmt(ci[1], ratio)}{ptext}"
+    when = f"after {record['intervention']} ({record['intervention_date']})"
+    if record["intervention"] is None:
+        core = f"{what} exceeded '{record['versus']}' by {_fmt(est, False)} per {spec.unit} on average ({interval})"
+    elif record.get("versus"):
+        core = f"{when}, {what} changed by {est:+.2f} per {spec.unit} relative to '{record['versus']}' ({interval})"
+    elif ratio:
+        core = f"{when}, {what} ran at {_fmt(est, True)} times its pre-trend ({interval})"
+    else:
+        core = f"{when}, the level of {what} changed by {_fmt(est, False)} ({interval})"
+    return f"{record['id']} {verdict}: {core}; {record['reason']}."
 
 
 def series_from_frame(long: pd.DataFrame, spec: StudySpec, dyad: str, measure: str) -> Series:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 import logging
 import os
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -105,6 +106,9 @@ def _install_middleware(app: FastAPI, security: Security) -> None:
             security.check_host(request)
         except WebError as exc:
             return _error_response(request, exc.status, exc.code, str(exc))
+        if request.method == "OPTIONS":  # no CORS here: say which methods the path has, and no more
+            allowed = _methods(app, request)
+            return Response(status_code=405 if allowed else 404, headers={"Allow": ", ".join(allowed)} if allowed else None)
         if not request.url.path.startswith("/api") and request.scope.get("query_string"):
             # an HTML form sends its empty fields as "name=": for the pages, empty means not given
             pairs = parse_qsl(request.scope["query_string"].decode("latin-1"), keep_blank_values=True)
@@ -125,6 +129,19 @@ def _install_middleware(app: FastAPI, security: Security) -> None:
         if "cache-control" not in headers and not request.url.path.startswith("/static"):
             headers["Cache-Control"] = "no-store"
         return response
+
+
+def _methods(app: FastAPI, request: Request) -> list[str]:
+    """The methods the API documents for this path (from the OpenAPI schema)."""
+    table: list[tuple[re.Pattern[str], list[str]]] | None = getattr(app.state, "allow_table", None)
+    if table is None:
+        table = []
+        for template, operations in app.openapi().get("paths", {}).items():
+            pattern = re.escape(template)
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", pattern)
+            table.append((re.compile(f"^{pattern}$"), sorted(m.upper() for m in operations)))
+        app.state.allow_table = table
+    return next((methods for regex, methods in table if regex.match(request.url.path)), [])
 
 
 def _install_handlers(app: FastAPI) -> None:

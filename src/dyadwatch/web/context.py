@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -15,12 +16,12 @@ import jinja2
 from fastapi import Query, Request
 from fastapi.templating import Jinja2Templates
 
-from dyadwatch.errors import ConfigError, Errors
+from dyadwatch.errors import ConfigError
 from dyadwatch.library.search import Hit, SentenceIndex, refresh_index
 from dyadwatch.web import queries
 from dyadwatch.web.access import Reader, StoreAccess
-from dyadwatch.web.models import CODE_PATTERN, CODER_PATTERN, DYAD_PATTERN, ORIGIN_PATTERN
-from dyadwatch.web.security import Security, WebError
+from dyadwatch.web.models import CODE_PATTERN, CODER_PATTERN, DYAD_PATTERN, ORIGIN_PATTERN, IsoDay
+from dyadwatch.web.security import Security
 
 T = TypeVar("T")
 HERE = Path(__file__).resolve().parent
@@ -47,6 +48,9 @@ class ResultCache:
         return value
 
 
+_EARLIEST, _LATEST = dt.date(1678, 1, 1), dt.date(2262, 1, 1)
+
+
 class SearchService:
     """The dashboard's own full-text index (in its folder), fed from the snapshots."""
 
@@ -57,12 +61,18 @@ class SearchService:
 
     def search(self, reader: Reader, query: str, *, limit: int, date_from: dt.date | None,
                date_to: dt.date | None, publisher: str | None) -> list[Hit]:
+        # tantivy keeps dates between 1678 and 2262; a filter beyond them changes nothing
+        date_from = max(date_from, _EARLIEST) if date_from is not None else None
+        date_to = min(date_to, _LATEST) if date_to is not None else None
         with self._lock:
             self._index = refresh_index(_SentenceSource(reader, self.path), self._index)
             try:
                 return self._index.search(query, limit=limit, date_from=date_from, date_to=date_to, publisher=publisher)
-            except ConfigError as exc:
-                raise WebError(Errors.E725, name="q", rule="a search query tantivy can read", found=query[:100]) from exc
+            except ConfigError:  # not tantivy's syntax: search its words instead
+                words = " ".join(re.findall(r"\w+", query))
+                if not words:
+                    return []
+                return self._index.search(words, limit=limit, date_from=date_from, date_to=date_to, publisher=publisher)
 
 
 @dataclass
@@ -126,8 +136,8 @@ def get_dashboard(request: Request) -> Dashboard:
 def event_filters(
     dyad: Annotated[str | None, Query(pattern=DYAD_PATTERN, description="SOURCE-TARGET, e.g. RUS-AFG (directed).")] = None,
     undirected: Annotated[bool, Query(description="Both directions of the dyad.")] = False,
-    date_from: Annotated[dt.date | None, Query(description="On or after (YYYY-MM-DD).")] = None,
-    date_to: Annotated[dt.date | None, Query(description="On or before (YYYY-MM-DD).")] = None,
+    date_from: Annotated[IsoDay | None, Query(description="On or after (YYYY-MM-DD).")] = None,
+    date_to: Annotated[IsoDay | None, Query(description="On or before (YYYY-MM-DD).")] = None,
     code: Annotated[str | None, Query(pattern=CODE_PATTERN, description="CAMEO code or prefix: 04, 043.")] = None,
     quad: Annotated[int | None, Query(ge=1, le=4, description="Quad class 1..4.")] = None,
     origin: Annotated[str | None, Query(pattern=ORIGIN_PATTERN, description="dyadwatch, gdelt2, icews, ...")] = None,

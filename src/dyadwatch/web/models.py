@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 # the shapes of the values the API accepts, checked before any query runs (422 otherwise)
 DYAD_PATTERN = r"^[A-Za-z0-9_.]{1,40}-[A-Za-z0-9_.]{1,40}$"
@@ -18,6 +19,18 @@ NAME_PATTERN = r"^[A-Za-z0-9 _.@-]{1,60}$"
 PUBLISHER_MAX = 200
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000
+
+
+def _iso_day(value: object) -> object:
+    """Only YYYY-MM-DD is a day here (pydantic alone would read "0" as a Unix timestamp)."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("must be a date YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise ValueError("must be a date YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[dt.date, BeforeValidator(_iso_day)]
 
 
 class ErrorOut(BaseModel):
@@ -143,19 +156,43 @@ class DyadSeries(BaseModel):
     series: list[OriginSeries]
 
 
-class CorrectionIn(BaseModel):
-    """A reviewer's judgement of an event. ``correct`` needs at least one of the four fields."""
+def _cameo_codes() -> list[Any]:
+    from dyadwatch.coding import ontology
+
+    return list(ontology.cameo_codes())
+
+
+class Judgement(BaseModel):
+    """Accept or reject an event as the coder made it."""
 
     model_config = ConfigDict(extra="forbid")
 
     event_id: str = Field(pattern=ID_PATTERN, max_length=128)
-    action: Literal["accept", "correct", "reject"]
-    cameo_code: str | None = Field(None, pattern=CODE_PATTERN)
-    source_country: str | None = Field(None, pattern=ACTOR_PATTERN)
-    target_country: str | None = Field(None, pattern=ACTOR_PATTERN)
-    date: dt.date | None = None
+    action: Literal["accept", "reject"]
     reviewer: str | None = Field(None, pattern=NAME_PATTERN)
     note: str | None = Field(None, max_length=2000)
+
+
+class Change(BaseModel):
+    """Correct an event: at least one of the CAMEO code, source, target and date, each a new value."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"anyOf": [{"required": [name]} for name in ("cameo_code", "source_country", "target_country", "date")]},
+    )
+
+    event_id: str = Field(pattern=ID_PATTERN, max_length=128)
+    action: Literal["correct"]
+    cameo_code: str = Field(None, json_schema_extra={"enum": _cameo_codes()})  # type: ignore[assignment]
+    source_country: str = Field(None, pattern=ACTOR_PATTERN)  # type: ignore[assignment]
+    target_country: str = Field(None, pattern=ACTOR_PATTERN)  # type: ignore[assignment]
+    date: IsoDay = Field(None)  # type: ignore[assignment]
+    reviewer: str | None = Field(None, pattern=NAME_PATTERN)
+    note: str | None = Field(None, max_length=2000)
+
+
+# the body of POST /api/corrections: which fields it takes depends on the action
+CorrectionIn = Annotated[Judgement | Change, Field(discriminator="action")]
 
 
 class CorrectionOut(BaseModel):

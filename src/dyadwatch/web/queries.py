@@ -56,9 +56,17 @@ class EventFilters:
     review: str | None = None  # "unreviewed" or "reviewed": whether a correction judges the event
 
     def where(self) -> tuple[str, list[Any]]:
-        clauses, params = event_filters(
-            dyad=self.dyad, undirected=self.undirected, date_from=self.date_from, date_to=self.date_to
-        )
+        clauses, params = event_filters(date_from=self.date_from, date_to=self.date_to)
+        if self.dyad is not None:
+            source, target = self.dyad
+            forward = f"({_side('source', source)} AND {_side('target', target)})"
+            if self.undirected:
+                backward = f"({_side('source', target)} AND {_side('target', source)})"
+                clauses.append(f"({forward} OR {backward})")
+                params += [source, target, target, source]
+            else:
+                clauses.append(forward)
+                params += [source, target]
         if self.code:
             clauses.append("starts_with(cameo_code, ?)")
             params.append(self.code)
@@ -93,6 +101,20 @@ class EventFilters:
         if self.review:
             out["review"] = self.review
         return out
+
+
+def _side(role: str, code: str) -> str:
+    """The condition for one side of a dyad, with one ``?``.
+
+    The same as the store's ``event_filters`` (a country code or an actor id), but a country
+    code is upper case and an actor id lower case (the dictionary enforces both), so only the
+    column that can match is compared: a plain equality lets DuckDB skip row groups.
+    """
+    if code.isupper():
+        return f"{role}_country = ?"
+    if code.islower():
+        return f"{role}_actor = ?"
+    return f"list_contains([{role}_country, {role}_actor], ?)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from ._series import segmented
         (np.full(20, 7.5), 10, {}, "constant (every period is 7.5)"),
         (np.r_[np.zeros(10), np.arange(1.0, 11.0)], 10, {}, "before the intervention are all zero"),
         (np.r_[np.full(10, 3.0), np.arange(1.0, 11.0)], 10, {}, "before the intervention are constant"),
-        (np.arange(20.0), 10, {"n_events": np.ones(20)}, "only 20 events"),
+        (np.arange(20.0), 10, {"n_events": np.r_[np.ones(19), 0.0]}, "only 19 events"),
         (np.arange(20.0), 10, {"n_events": np.r_[np.zeros(11), np.full(9, 10)]}, "11 of the 20 periods hold no event"),
         (np.arange(20.0), 10, {"n_events": np.ones(19)}, "n_events has 19 periods"),
         ([], 0, {}, "the series has 0 periods"),

@@ -8,7 +8,12 @@ import pickle
 import numpy as np
 import pytest
 
-from dyadwatch.study.methods import CountITS, InsufficientDataError, SegmentedRegression, StudyMethodError
+from dyadwatch.study.methods import (
+    CountITS,
+    InsufficientDataError,
+    SegmentedRegression,
+    StudyMethodError,
+)
 
 from ._series import negbin_counts, segmented
 

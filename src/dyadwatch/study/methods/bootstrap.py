@@ -5,8 +5,15 @@ the fitted segmented model and resamples its residuals in moving blocks (block l
 ``round(n^(1/3))`` unless given), which keeps the short-range autocorrelation inside each
 block. Residuals are inflated by sqrt(n / (n - 4)) for the four fitted coefficients. For
 counts, Pearson residuals are resampled and put back on the count scale
-(``round(max(0, mu + r sqrt(V(mu))))``). The interval is the percentile interval of the
-refitted estimates.
+(``round(max(0, mu + r sqrt(V(mu))))``).
+
+The default interval is studentized (bootstrap-t): each replicate's estimate is divided by
+its own (adjusted Newey-West) standard error, and the quantiles of that ratio set the
+interval around the original estimate. Block resampling of a short series loses some of its
+autocorrelation, which makes a plain percentile interval too narrow (coverage near 0.8 at
+nominal 0.95 on 48 periods of AR(1) noise, see the benchmark); studentizing corrects most of
+that. ``kind="percentile"`` gives the plain percentile interval. Rate ratios are bootstrapped
+on the log scale.
 
 >>> import numpy as np
 >>> from dyadwatch.study.methods import SegmentedRegression
@@ -27,7 +34,7 @@ from sklearn.base import clone
 
 from dyadwatch.errors import Errors
 
-from .checks import InsufficientDataError, StudyMethodError, check_alpha
+from .checks import InsufficientDataError, StudyMethodError, check_alpha, check_choice
 from .its import CountITS, _SegmentedBase
 
 __all__ = ["bootstrap_ci", "block_indices"]
@@ -54,6 +61,7 @@ def bootstrap_ci(
     *,
     alpha: float | None = None,
     exposure: Any = None,
+    kind: str = "studentized",
 ) -> tuple[float, float]:
     """The (1 - alpha) percentile interval of ``estimator``'s ``estimate_`` by moving-block residual bootstrap.
 
@@ -66,6 +74,7 @@ def bootstrap_ci(
     if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 99:
         raise StudyMethodError(Errors.E620, name="n_boot", rule="a whole number, 99 or more", found=n_boot)
     level = check_alpha(estimator.alpha if alpha is None else alpha)
+    check_choice("kind", kind, ("studentized", "percentile"))
     is_count = isinstance(estimator, CountITS)
     base = clone(estimator)
     base = base.fit(y, intervention, exposure) if is_count else base.fit(y, intervention)
@@ -84,7 +93,9 @@ def bootstrap_ci(
     else:
         resid = (values[observed] - mu) * inflate
     rng = np.random.default_rng(random_state)
-    estimates: list[float] = []
+    ratio = base.scale == "ratio"
+    centre = math.log(base.estimate_) if ratio else base.estimate_
+    draws: list[float] = []
     failed = 0
     for _ in range(n_boot):
         draw = resid[block_indices(n_obs, block, rng)]
@@ -94,17 +105,31 @@ def bootstrap_ci(
         else:
             replicate[observed] = mu + draw
         model = clone(estimator)
+        model._light = True
         try:
             model = model.fit(replicate, intervention, exposure) if is_count else model.fit(replicate, intervention)
         except StudyMethodError:
             failed += 1
             continue
-        estimates.append(float(model.estimate_))
+        value = math.log(model.estimate_) if ratio else model.estimate_
+        if kind == "studentized":
+            if not (math.isfinite(model.se_) and model.se_ > 0):
+                failed += 1
+                continue
+            draws.append((value - centre) / model.se_)
+        else:
+            draws.append(value)
     if failed > n_boot / 10:
         raise InsufficientDataError(
             Errors.E623,
             method="the bootstrap",
             reason=f"{failed} of {n_boot} resampled series could not be fitted, so the interval would rest on the easy cases",
         )
-    low, high = np.quantile(np.asarray(estimates), [level / 2, 1 - level / 2])
+    low_q, high_q = np.quantile(np.asarray(draws), [level / 2, 1 - level / 2])
+    if kind == "studentized":
+        low, high = centre - high_q * base.se_, centre - low_q * base.se_
+    else:
+        low, high = low_q, high_q
+    if ratio:
+        low, high = math.exp(low), math.exp(high)
     return float(low), float(high)

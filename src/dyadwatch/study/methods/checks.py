@@ -337,10 +337,9 @@ class NeweyWest:
         r1 = float(np.sum(e[1:] * e[:-1]) / denom) if denom > 0 else 0.0
         self.r1 = r1
         if self.adjusted:
-            M = np.eye(n) - X @ self.xtx_inv @ X.T
-            self.rho = _matched_rho(r1, M, distance)
+            self.rho = _matched_rho(r1, X, self.xtx_inv, distance)
             self.omega = self.rho**distance
-            self.C = M @ self.omega @ M
+            self.C = _projected(self.omega, X, self.xtx_inv)
             self.WC = self.weights * self.C
         else:
             self.rho = min(max(r1 + (1.0 + 3.0 * r1) / n, 0.0), 0.9)
@@ -352,11 +351,11 @@ class NeweyWest:
         """The adjusted (or, for long series, plain) variances of each row of ``contrasts``' estimate."""
         A = self._a(np.atleast_2d(contrasts))
         Ae = A * self.resid[:, None]
-        plain_nw = self.factor * np.einsum("it,ij,jt->t", Ae, self.weights, Ae)
+        plain_nw = self.factor * np.sum(Ae * (self.weights @ Ae), axis=0)
         if not self.adjusted:
             return np.asarray(plain_nw)
-        expected = self.factor * np.einsum("it,ij,jt->t", A, self.WC, A)
-        truth = np.einsum("it,ij,jt->t", A, self.omega, A)
+        expected = self.factor * np.sum(A * (self.WC @ A), axis=0)
+        truth = np.sum(A * (self.omega @ A), axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
             scaled = np.where(expected > 0, plain_nw * truth / expected, np.nan)
         return np.asarray(scaled)
@@ -371,7 +370,8 @@ class NeweyWest:
         second = float(np.sum(BC * BC.T))
         if second <= 0:
             return float(self.n - self.k)
-        return float(min(max(2.0 * first**2 / second, 1.0), self.n - self.k))
+        # Satterthwaite: E[Q] = tr(BC), Var[Q] = 2 tr(BCBC), so nu = 2 E^2 / Var = tr(BC)^2 / tr(BCBC)
+        return float(min(max(first**2 / second, 1.0), self.n - self.k))
 
     def test(self, contrast: np.ndarray, estimate: float, alpha: float) -> tuple[float, tuple[float, float], float, float]:
         """(se, (low, high), p, dof) for ``estimate`` = contrast @ beta."""
@@ -395,12 +395,20 @@ class NeweyWest:
         )
 
 
-def _matched_rho(r1: float, M: np.ndarray, distance: np.ndarray) -> float:
+def _projected(omega: np.ndarray, X: np.ndarray, xtx_inv: np.ndarray) -> np.ndarray:
+    """M omega M for the residual-maker M = I - X (X'X)^-1 X', in O(n^2 k) rather than O(n^3)."""
+    P = xtx_inv @ (X.T @ omega)  # k x n
+    H_omega = X @ P
+    inner = P @ X @ xtx_inv  # k x k, symmetric
+    return np.asarray(omega - H_omega - H_omega.T + X @ inner @ X.T)
+
+
+def _matched_rho(r1: float, X: np.ndarray, xtx_inv: np.ndarray, distance: np.ndarray) -> float:
     """The AR(1) coefficient whose expected residual lag-1 autocorrelation (ratio of expectations) is ``r1``."""
     from scipy.optimize import brentq
 
     def gap(rho: float) -> float:
-        C = M @ (rho**distance) @ M
+        C = _projected(rho**distance, X, xtx_inv)
         return float(np.trace(C, offset=1) / np.trace(C)) - r1
 
     low, high = gap(0.0), gap(0.95)

@@ -13,7 +13,7 @@ difference, |log RR| for a rate ratio); the p-value is that rank,
 >>> y = rng.normal(0, 1, 60) + 3.0 * (np.arange(60) >= 45)
 >>> test = PlaceboTest(SegmentedRegression()).fit(y, 45)
 >>> len(test.placebo_estimates_), test.p_value_ < 0.1
-(37, True)
+(24, True)
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ class PlaceboTest(EffectEstimator):
     """Refit ``estimator`` at placebo intervention indices and rank the real estimate among them.
 
     ``estimator``: an unfitted `SegmentedRegression` or `CountITS` (cloned, never changed).
-    ``placebo``: ``"all"`` (every pre-intervention index that leaves the estimator enough
-    periods on both sides) or a list of period indices (before or after the real
+    ``placebo``: ``"all"`` (every pre-intervention index with at least
+    ``max(3, min(post length, pre length // 4))`` pre-intervention periods on each side) or a list of period indices (before or after the real
     intervention). After ``fit(y, intervention)``: ``estimate_``, ``ci_`` and ``n_obs_`` of the
     real fit, ``p_value_`` (the placebo rank), ``placebo_indices_``, ``placebo_estimates_``,
     ``real_`` (the fitted real estimator), ``assumptions_``, ``warnings_``.
@@ -71,8 +71,10 @@ class PlaceboTest(EffectEstimator):
         skipped = 0
         for p in candidates:
             segment, at = (values[:t0], p) if p < t0 else (values[t0:], p - t0)
+            model = clone(self.estimator)
+            model._light = True
             try:
-                fitted = clone(self.estimator).fit(segment, at)
+                fitted = model.fit(segment, at)
             except StudyMethodError:
                 skipped += 1
                 continue
@@ -109,7 +111,11 @@ class PlaceboTest(EffectEstimator):
         if isinstance(self.placebo, str):
             if self.placebo != "all":
                 raise StudyMethodError(Errors.E620, name="placebo", rule="'all' or a list of period indices", found=self.placebo)
-            found = list(range(FIT_MIN_PRE, t0 - FIT_MIN_POST + 1))
+            # keep each placebo a fair copy of the real design: at least as many periods on each
+            # side as min(real post-period, a quarter of the pre-period), never fewer than the fit
+            # minimum, so that edge placebos fitted on a handful of periods do not swamp the rank
+            side = max(FIT_MIN_PRE, FIT_MIN_POST, min(n - t0, t0 // 4))
+            found = list(range(side, t0 - side + 1))
             if not found:
                 raise InsufficientDataError(
                     Errors.E623, method=self.method_name, reason=f"only {t0} periods before the intervention: too few for any placebo date"

@@ -8,11 +8,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from dyadwatch.errors import Errors
 from dyadwatch.web import queries
 from dyadwatch.web.context import Dashboard, event_filters, get_dashboard, render
 from dyadwatch.web.models import DyadSeries, ErrorBody, OriginSeries, SeriesPoint
-from dyadwatch.web.security import WebError
 
 router = APIRouter()
 Board = Annotated[Dashboard, Depends(get_dashboard)]
@@ -21,8 +19,6 @@ Unit = Annotated[Literal["week", "month", "quarter", "year"], Query()]
 
 
 def series(board: Dashboard, reader: Any, filters: queries.EventFilters, unit: str) -> DyadSeries:
-    if filters.dyad is None:
-        raise WebError(Errors.E725, name="dyad", rule="SOURCE-TARGET, e.g. RUS-AFG", found=None)
     rows = board.cached(reader, ("series", filters, unit), lambda: queries.dyad_series(reader.con, filters, unit=unit))
     by_origin: dict[str, list[SeriesPoint]] = {}
     for row in rows:
@@ -31,7 +27,7 @@ def series(board: Dashboard, reader: Any, filters: queries.EventFilters, unit: s
                         cooperation_share=row["cooperation_share"])
         )
     return DyadSeries(
-        dyad="-".join(filters.dyad), unit=unit, undirected=filters.undirected,  # type: ignore[arg-type]
+        dyad="-".join(filters.dyad) if filters.dyad else "all", unit=unit, undirected=filters.undirected,  # type: ignore[arg-type]
         series=[OriginSeries(origin=o, total=sum(p.events for p in pts), points=pts) for o, pts in sorted(by_origin.items())],
     )
 
@@ -40,7 +36,7 @@ def series(board: Dashboard, reader: Any, filters: queries.EventFilters, unit: s
 def api_series(board: Board, filters: Filters, unit: Unit = "month") -> DyadSeries:
     """Events, mean Goldstein score and cooperation share per period of a dyad, per source dataset.
 
-    ``dyad`` is required here."""
+    Without ``dyad``, the series of every event (``"dyad": "all"``)."""
     with board.reader() as reader:
         return series(board, reader, filters, unit)
 

@@ -21,6 +21,7 @@ from dyadwatch.web.models import (
     DocumentPage,
     ErrorBody,
     EventOut,
+    IsoDay,
     SearchHitOut,
     SentenceOut,
     SpanOut,
@@ -31,8 +32,8 @@ router = APIRouter()
 Board = Annotated[Dashboard, Depends(get_dashboard)]
 DocId = Annotated[str, Path(pattern=ID_PATTERN, max_length=128, description="A document id.")]
 Publisher = Annotated[str | None, Query(max_length=PUBLISHER_MAX, description="Exactly this publisher.")]
-DateFrom = Annotated[dt.date | None, Query(description="Published on or after (YYYY-MM-DD).")]
-DateTo = Annotated[dt.date | None, Query(description="Published on or before (YYYY-MM-DD).")]
+DateFrom = Annotated[IsoDay | None, Query(description="Published on or after (YYYY-MM-DD).")]
+DateTo = Annotated[IsoDay | None, Query(description="Published on or before (YYYY-MM-DD).")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 SearchQuery = Annotated[str, Query(min_length=1, max_length=500, description="Words, \"phrases\", AND, OR, -word.")]

@@ -13,7 +13,7 @@ import json
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Body, Depends, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -22,7 +22,15 @@ from dyadwatch.errors import Errors
 from dyadwatch.store.corrections import Correction, read_corrections
 from dyadwatch.web import queries
 from dyadwatch.web.context import Dashboard, event_filters, get_dashboard, render
-from dyadwatch.web.models import ID_PATTERN, MAX_OFFSET, CorrectionIn, CorrectionOut, ErrorBody
+from dyadwatch.web.models import (
+    ID_PATTERN,
+    MAX_OFFSET,
+    Change,
+    CorrectionIn,
+    CorrectionOut,
+    ErrorBody,
+    Judgement,
+)
 from dyadwatch.web.routes.events import event_page
 from dyadwatch.web.routes.library import segments
 from dyadwatch.web.security import WebError
@@ -31,14 +39,27 @@ router = APIRouter()
 Board = Annotated[Dashboard, Depends(get_dashboard)]
 Filters = Annotated[queries.EventFilters, Depends(event_filters)]
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody}, 422: {"model": ErrorBody},
+    400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody}, 422: {"model": ErrorBody},
 }
 
 
-def build_correction(board: Dashboard, reader: Any, data: CorrectionIn) -> Correction:
+def build_correction(board: Dashboard, reader: Any, data: Judgement | Change) -> Correction:
     """Check a correction against the event it judges; the record to journal."""
     if queries.event(reader.con, data.event_id) is None:
         raise WebError(Errors.E726, what="event", key=data.event_id)
+    changes: dict[str, str] = {}
+    if isinstance(data, Change):
+        changes = _changes(data)
+    if data.action == "correct" and not changes:
+        raise WebError(Errors.E727, detail="'correct' needs at least one of cameo_code, source_country, target_country, date")
+    return Correction(
+        correction_id=uuid.uuid4().hex, event_id=data.event_id, action=data.action, changes=changes,
+        reviewer=data.reviewer or board.reviewer, note=data.note or None,
+        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+    )
+
+
+def _changes(data: Change) -> dict[str, str]:
     changes: dict[str, str] = {}
     if data.cameo_code is not None:
         if not ontology.is_cameo(data.cameo_code):
@@ -50,27 +71,19 @@ def build_correction(board: Dashboard, reader: Any, data: CorrectionIn) -> Corre
         changes["target_country"] = data.target_country
     if data.date is not None:
         changes["date"] = data.date.isoformat()
-    if data.action == "correct" and not changes:
-        raise WebError(Errors.E727, detail="'correct' needs at least one of cameo_code, source_country, target_country, date")
-    if data.action != "correct" and changes:
-        raise WebError(Errors.E727, detail=f"'{data.action}' takes no changed fields; use 'correct'")
-    return Correction(
-        correction_id=uuid.uuid4().hex, event_id=data.event_id, action=data.action, changes=changes,
-        reviewer=data.reviewer or board.reviewer, note=data.note or None,
-        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-    )
+    return changes
 
 
 def _out(board: Dashboard, c: Correction, pending: bool) -> CorrectionOut:
     return CorrectionOut(
         correction_id=c.correction_id, event_id=c.event_id, action=c.action,
         changes={k: str(v) for k, v in c.changes.items()}, reviewer=c.reviewer, note=c.note,
-        created_at=c.created_at or dt.datetime.now(dt.UTC), pending=pending,
+        created_at=(c.created_at or dt.datetime.now(dt.UTC)).replace(tzinfo=dt.UTC), pending=pending,
     )
 
 
 @router.post("/api/corrections", response_model=CorrectionOut, status_code=201, tags=["review"], responses=WRITE_ERRORS)
-def api_correct(request: Request, board: Board, data: CorrectionIn) -> CorrectionOut:
+def api_correct(request: Request, board: Board, data: Annotated[CorrectionIn, Body()]) -> CorrectionOut:
     """Record a correction (needs --allow-edits and the token: 'Authorization: Bearer TOKEN').
 
     It is journalled (durable) before the answer; ``pending`` says it still waits for the store
@@ -175,7 +188,7 @@ def review_submit(
                 if value and value != str(current.get(name) or ""):
                     fields[name] = value
         try:
-            data = CorrectionIn(**fields)
+            data: Judgement | Change = Change(**fields) if action == "correct" else Judgement(**fields)
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             raise WebError(Errors.E727, detail=problems) from None

@@ -17,7 +17,7 @@ router = APIRouter()
 Board = Annotated[Dashboard, Depends(get_dashboard)]
 Name = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$", description="The study's name.")]
 ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody}, 409: {"model": ErrorBody},
+    400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody}, 409: {"model": ErrorBody},
     413: {"model": ErrorBody}, 415: {"model": ErrorBody},
 }
 
