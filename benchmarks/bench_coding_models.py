@@ -5,6 +5,8 @@
   scored on its test split (451); macro F1. Its MiniLM encoder is fine-tuned on that split
   (tune_epochs=4) before the logistic regression is fitted; the frozen encoder is scored too.
   Nothing trained on third-party data is kept: the models live in this process only.
+  ``--quick`` skips the fine-tuning (about 11 minutes on two cores) and scores the frozen
+  encoder only; the full run is the default.
 - ConfliBERT source/target tagging test set: the span tagger trained here on the NER training
   split (1,153 sentences), scored on the 451 test sentences; micro F1 of exact spans over the
   S, T and R labels (conlleval / seqeval convention).
@@ -78,7 +80,7 @@ def own_data() -> None:
     figure("own data: quad class, 5-fold CV macro F1", macro_f1(quads, list(predicted)), "well above 0.25 chance")
 
 
-def conflibert_classes(folder: Path) -> None:
+def conflibert_classes(folder: Path, quick: bool = False) -> None:
     train_texts, train_labels = read_class_file(folder / "cameo_class_train.tsv")
     test_texts, test_labels = read_class_file(folder / "cameo_class_test.tsv")
     started = time.perf_counter()
@@ -87,6 +89,9 @@ def conflibert_classes(folder: Path) -> None:
     score = macro_f1(test_labels, list(frozen.predict(test_texts)))
     figure("ConfliBERT 5-class macro F1, frozen MiniLM", score, ">= 0.80; ConfliBERT 0.895")
     figure("  train (frozen, incl. embedding)", trained, "-", "s")
+    if quick:
+        skip("ConfliBERT 5-class, tuned MiniLM", "--quick skips the fine-tuning")
+        return
 
     started = time.perf_counter()
     tuned = EventClassifier(target="penta", tune_epochs=4).fit(train_texts, train_labels)
@@ -117,7 +122,12 @@ def conflibert_spans(folder: Path) -> None:
     figure("  predict 451 sentences", predicting, "-", "s")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    unknown = [a for a in args if a != "--quick"]
+    if unknown:
+        sys.exit(f"usage: bench_coding_models.py [--quick]  (unknown argument: {unknown[0]})")
+    quick = "--quick" in args
     try:
         import pycrfsuite  # noqa: F401
         import sentence_transformers  # noqa: F401
@@ -131,7 +141,7 @@ def main() -> None:
         skip("ConfliBERT 5-class and tagging", "../shared/data/conflibert-cameo is absent")
         return
     conflibert_spans(folder / "conflibert-cameo")
-    conflibert_classes(folder / "conflibert-cameo")
+    conflibert_classes(folder / "conflibert-cameo", quick=quick)
 
 
 if __name__ == "__main__":

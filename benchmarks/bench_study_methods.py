@@ -121,7 +121,7 @@ def counts(seeds: int) -> None:
             rejects.append(model.p_value_ < ALPHA)
             switched.append(model.family_ == "negbin")
         figure(f"count ITS FPR, {label} ({seeds})", _rate(rejects), "<= 0.05 nominal", "rate")
-        figure(f"count ITS chose neg. binomial, {label} ({seeds})", _rate(switched), "0.05 Poisson / ~1 NB", "share")
+        figure(f"count ITS chose neg. binomial, {label} ({seeds})", _rate(switched), "<= 0.05 Poisson, ~1 NB", "share")
     covered, power = [], []
     for seed in range(seeds):
         rng = np.random.default_rng(30_000 + seed)
@@ -215,4 +215,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1:  # one section by name, e.g. `python bench_study_methods.py placebo`
+        globals()[sys.argv[1]](dict((f.__name__, k) for f, k in SECTIONS)[sys.argv[1]])
+    else:
+        main()

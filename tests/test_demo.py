@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from markupsafe import escape
+
 from dyadwatch.store import Store
 
 
@@ -37,8 +39,11 @@ def test_demo_ingests_the_example_library(tmp_path: Path) -> None:
         dyad = store.events_frame(dyad=("RUS", "taliban"), undirected=True)
         assert len(dyad) >= 5
         assert f"Russia-Taliban events ({len(dyad)})" in proc.stdout
-        for row in dyad.itertuples():
-            assert row.sentence and row.sentence[:40] in proc.stdout.replace("\n      ", " ")
+        printed = proc.stdout.replace("\n      ", " ")
+        for row in dyad.head(20).itertuples():  # the demo prints the first 20 and counts the rest
+            assert row.sentence and row.sentence[:40] in printed
+        if len(dyad) > 20:
+            assert f"... and {len(dyad) - 20} more" in printed
         # each event's evidence is a stored sentence, and its spans fall inside it
         orphans = store.con.execute(
             "SELECT count(*) FROM events e LEFT JOIN sentences s "
@@ -66,9 +71,17 @@ def test_demo_ingests_the_example_library(tmp_path: Path) -> None:
         assert hypotheses["H1"]["evidence"]
         for name in ("series.csv", "hypotheses.csv", "evidence.csv", "frames.csv"):
             assert (out / "study" / name).stat().st_size > 0
+    # ... and the demo ends by writing the study's report and printing where it is
+    index = out / "study" / "report" / "index.html"
+    assert str(index) in proc.stdout
+    page = index.read_text(encoding="utf-8")
+    assert str(escape(results["study"]["title"])) in page
+    for h in hypotheses.values():
+        assert h["id"] in page
+    assert (out / "study" / "report" / "references.bib").stat().st_size > 0
     # a second run starts from a fresh store and gives the same library
     again = subprocess.run(
-        [sys.executable, "-m", "dyadwatch.cli.main", "demo", "--out", str(out)],
+        [sys.executable, "-m", "dyadwatch.cli.main", "demo", "--out", str(out), "--no-pdf"],
         capture_output=True, text=True, timeout=600, cwd=tmp_path, env=env,
     )
     assert again.returncode == 0, again.stderr

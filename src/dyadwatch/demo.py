@@ -2,7 +2,8 @@
 
 The demo ingests the example library, codes it, and runs the example study
 (``examples/russia-afghanistan/study.toml``: the four hypotheses of the case), writing the
-results files into ``OUT/study``.
+results files into ``OUT/study`` and its report (HTML, figures, references, PDF) into
+``OUT/study/report``.
 
 >>> from dyadwatch.demo import example_folder
 >>> example_folder().name
@@ -59,11 +60,14 @@ class DemoResult:
     dyad_events: pd.DataFrame  # Russia-Taliban events (both directions), with their evidence
     study: StudyResults | None = None  # the example study's results (None when the example has no study.toml)
     study_dir: Path | None = None  # where its results files are (OUT/study)
+    report: Any = None  # the report's files (dyadwatch.report.ReportFiles), OUT/study/report
 
 
-def run_demo(out: str | os.PathLike[str] = "dyadwatch-demo", *, study: bool = True) -> DemoResult:
+def run_demo(out: str | os.PathLike[str] = "dyadwatch-demo", *, study: bool = True, report: bool = True,
+             pdf: bool = True) -> DemoResult:
     """Ingest the example library into a fresh store in ``out``, code it, summarise it, and
-    (with ``study``) run the example study into ``out/study``."""
+    (with ``study``) run the example study into ``out/study`` and (with ``report``) write its
+    report into ``out/study/report`` (``pdf``: print it to PDF too, where Chromium is installed)."""
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     store_path = out_dir / "dyadwatch.duckdb"
@@ -74,13 +78,17 @@ def run_demo(out: str | os.PathLike[str] = "dyadwatch-demo", *, study: bool = Tr
             stale.unlink()
     folder = example_folder()
     with Library(Store(store_path)) as lib:
-        report = lib.ingest(str(folder / "library"))
+        ingested = lib.ingest(str(folder / "library"))
         coded = lib.code()
         summary = lib.summary()
         dyad = lib.events(dyad=DEMO_DYAD, undirected=True)
-        results, study_dir = None, None
+        results, study_dir, files = None, None, None
         if study and (folder / "study.toml").is_file():
             study_dir = out_dir / "study"
             results = lib.study(folder / "study.toml", out=study_dir)
-    return DemoResult(store=store_path, ingest=report, code=coded, summary=summary, dyad_events=dyad,
-                      study=results, study_dir=study_dir)
+            if report:
+                from dyadwatch.report import build_report
+
+                files = build_report(study_dir, study_dir / "report", store=lib.store, pdf=pdf)
+    return DemoResult(store=store_path, ingest=ingested, code=coded, summary=summary, dyad_events=dyad,
+                      study=results, study_dir=study_dir, report=files)

@@ -140,3 +140,36 @@ def test_an_unfitted_tagger_says_so() -> None:
     with pytest.raises(ConfigError, match=r"\[E464\] This SpanTagger is not fitted"):
         SpanTagger().predict(["Kenya hosted the talks."])
     assert SpanTagger(c1=0.5).set_params(c2=0.2).get_params()["c2"] == 0.2
+
+
+def _token_features(tokens: list[str]) -> dict[str, dict[str, str]]:
+    rows = SpanTagger()._featurise([tokens])[0]
+    return dict(zip(tokens, rows, strict=True))
+
+
+def test_actor_mentions_are_numbered_from_the_event_verb_outwards() -> None:
+    rows = _token_features(["Kenya", "accused", "Pakistan", "and", "India", "of", "sponsoring", "the", "attack", "."])
+    assert rows["Kenya"]["ment"] == "b0"  # the first actor before the verb
+    assert rows["Pakistan"]["ment"] == "a0" and rows["Pakistan"]["mentlast"] == "False"
+    assert rows["India"]["ment"] == "a1" and rows["India"]["mentlast"] == "True"
+    assert rows["Pakistan"]["ment+role"] == "a0|dobj"
+    assert rows["attack"]["ment"] == "-"  # a noun chunk, but no actor in it
+    assert rows["India"]["-1:ment"] == "-" and rows["of"]["-1:ment"] == "a1"
+
+
+def test_the_tokens_of_a_noun_chunk_share_its_relation_and_head() -> None:
+    rows = _token_features(["Kenyan", "police", "arrested", "the", "opposition", "leader", "in", "Nairobi", "."])
+    chunk = [rows[word] for word in ("the", "opposition", "leader")]
+    assert {row["chdep"] for row in chunk} == {"dobj"}
+    assert {row["chhead"] for row in chunk} == {"leader"}
+    assert [row["chpos"] for row in chunk] == ["B", "I", "L"]
+    assert rows["Kenyan"]["chhead"] == rows["police"]["chhead"] == "police"
+    assert rows["arrested"]["chdep"] == "-"
+
+
+def test_passive_voice_tells_the_agent_from_the_subject() -> None:
+    rows = _token_features(["The", "town", "was", "shelled", "by", "Russian", "forces", "."])
+    assert rows["town"]["role+voice"] == "nsubjpass|pass"
+    assert rows["forces"]["role+voice"] == "agent|pass"
+    active = _token_features(["Russian", "forces", "shelled", "the", "town", "."])
+    assert active["forces"]["role+voice"] == "nsubj|act"

@@ -95,7 +95,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
         else:
             self.send_response(200)
-        self.send_header("Content-Type", "application/zip")
+        kind = "text/html; charset=utf-8" if self.path.endswith(".html") else "application/zip"
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body) - start))
         self.send_header("Accept-Ranges", "bytes")
         self.end_headers()

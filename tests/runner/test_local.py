@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -35,6 +36,13 @@ def _pid_of(_: object) -> int:
     return os.getpid()
 
 
+@pytest.fixture(scope="module")
+def pool() -> Iterator[LocalRunner]:
+    """One pool of two processes for the module: starting one costs seconds."""
+    with LocalRunner(processes=2) as runner:
+        yield runner
+
+
 def test_get_runner_names_and_options() -> None:
     assert get_runner().serial and get_runner("LOCAL", workers=2).parallelism == 2
     with pytest.raises(RunnerError, match=r"\[E801\] Unknown runner 'ray'"):
@@ -59,22 +67,20 @@ def test_serial_runner_runs_setup_once_and_every_batch_here() -> None:
     assert setup_calls == [os.getpid()]
 
 
-def test_pool_runner_uses_other_processes_and_returns_every_batch() -> None:
-    with LocalRunner(processes=2) as runner:
-        results = dict(runner.map_batches(_pid_of, range(8), window=3))
+def test_pool_runner_uses_other_processes_and_returns_every_batch(pool: LocalRunner) -> None:
+    results = dict(pool.map_batches(_pid_of, range(8), window=3))
     assert sorted(results) == list(range(8))
     assert os.getpid() not in set(results.values())
 
 
-def test_pool_workers_keep_their_coder_between_calls() -> None:
+def test_pool_workers_keep_their_coder_between_calls(pool: LocalRunner) -> None:
     import pickle
 
     from dyadwatch.coding.coder import RuleCoder
 
     blob = pickle.dumps(RuleCoder(max_chars=500))
-    with LocalRunner(processes=2) as runner:
-        seen = [r for _, r in runner.map_batches(coder_identity, [blob] * 6)]
-        seen += [r for _, r in runner.map_batches(coder_identity, [blob] * 6)]
+    seen = [r for _, r in pool.map_batches(coder_identity, [blob] * 6)]
+    seen += [r for _, r in pool.map_batches(coder_identity, [blob] * 6)]
     by_process: dict[int, set[int]] = {}
     for pid, ident in seen:
         by_process.setdefault(pid, set()).add(ident)
@@ -87,9 +93,9 @@ def _fail_on_three(value: int) -> int:
     return value
 
 
-def test_a_failing_batch_is_named() -> None:
-    with LocalRunner(processes=2) as runner, pytest.raises(RunnerError, match=r"\[E807\] Batch 3 failed .*batch three is bad"):
-        list(runner.map_batches(_fail_on_three, range(6)))
+def test_a_failing_batch_is_named(pool: LocalRunner) -> None:
+    with pytest.raises(RunnerError, match=r"\[E807\] Batch 3 failed .*batch three is bad"):
+        list(pool.map_batches(_fail_on_three, range(6)))
 
 
 def test_event_shards_round_trip_exactly(tmp_path: Path) -> None:
@@ -125,10 +131,10 @@ def test_run_folder_ledger_and_leftovers(tmp_path: Path) -> None:
     assert not Path(store + ".runs").exists()
 
 
-def test_pool_coding_stores_the_events_of_the_serial_run(tmp_path: Path) -> None:
+def test_pool_coding_stores_the_events_of_the_serial_run(pool: LocalRunner, tmp_path: Path) -> None:
     corpus = news_corpus(tmp_path / "corpus", documents=24)
     stored = {}
-    for name, runner in (("serial", None), ("pool", LocalRunner(processes=2))):
+    for name, runner in (("serial", None), ("pool", pool)):
         with dyadwatch.open(tmp_path / f"{name}.duckdb") as lib:
             lib.ingest(str(corpus))
             coder = SlowCoder(str(tmp_path / f"{name}.log"), delay=0.0)
@@ -138,7 +144,6 @@ def test_pool_coding_stores_the_events_of_the_serial_run(tmp_path: Path) -> None
                 "SELECT * EXCLUDE (run_id) FROM events ORDER BY event_id").fetchall()
             assert lib.store.count("coded_documents") == 24
         if runner is not None:
-            runner.close()
             assert not (tmp_path / f"{name}.duckdb.runs").exists()
     assert stored["pool"] == stored["serial"] and len(stored["serial"]) > 0
 
@@ -173,3 +178,19 @@ def test_cli_code_with_a_local_pool(tmp_path: Path) -> None:
     assert "runner: local (2 processes)" in result.output and "6 documents" in result.output
     bad = cli.invoke(app, ["code", "--store", store, "--runner", "spark"])
     assert isinstance(bad.exception, RunnerError) and bad.exception.code == "E801"
+
+
+@pytest.mark.parametrize("storage", ["table", "parquet"])
+def test_pool_import_stores_the_rows_of_the_serial_import(pool: LocalRunner, tmp_path: Path, storage: str) -> None:
+    from dyadwatch.datasets import import_dataset
+
+    data = Path(__file__).resolve().parents[1] / "datasets" / "data"
+    rows = {}
+    for name, runner in (("serial", None), ("pool", pool)):
+        with dyadwatch.open(tmp_path / f"{name}.duckdb") as lib:
+            report = import_dataset(lib.store, "acled", [str(data / "acled_sample.csv")], storage=storage, runner=runner)
+            again = import_dataset(lib.store, "acled", [str(data / "acled_sample.csv")], storage=storage, runner=runner)
+            assert report.events_added == 5 and again.files_unchanged == 1
+            rows[name] = lib.store.con.execute(
+                "SELECT * EXCLUDE (run_id, source_file) FROM all_events ORDER BY event_id").fetchall()
+    assert rows["pool"] == rows["serial"] and len(rows["serial"]) == 5

@@ -62,7 +62,8 @@ def serve(
     console.print(f"Serving on http://{shown}:{port}/  ({'edits allowed' if allow_edits else 'read-only'})", highlight=False)
     if allow_edits:
         source = "given" if token else "generated"
-        console.print(f"Token ({source}; writes need it, log in at /login): {security.token}", highlight=False, markup=False)
+        # plain, unwrapped: scripts read the token from this line
+        typer.echo(f"Token ({source}; writes need it, log in at /login): {security.token}")
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 

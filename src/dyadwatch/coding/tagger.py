@@ -46,6 +46,8 @@ _REPORTING = frozenset({"say", "tell", "report", "add", "state", "announce", "cl
 _NO_SPACE_BEFORE = frozenset({".", ",", ":", ";", "!", "?", "'s", "\u2019s", "\u02bcs", "n't", ")", "%", "'",
                               "\u2019"})
 _WINDOW_KEYS = ("w", "pos", "dep", "act", "role", "ent", "np", "argpos", "evp1")
+_NEAR_KEYS = ("chdep", "ment")  # seen one token either side only
+_ACTOR_ENTITIES = frozenset({"GPE", "NORP", "ORG", "PERSON", "FAC", "LOC"})
 _PENALTY_GRID = (0.0, 1.0, 2.0, 3.0, 4.0, 6.0)
 
 
@@ -189,11 +191,57 @@ def _path_up(token: Any, steps: int = 4) -> str:
     return "|".join(labels)
 
 
+def _mentions(doc: Any, marks: list[str]) -> list[Any]:
+    """The noun chunks that name an actor: a named entity of an actor-like type or a dictionary match."""
+    return [chunk for chunk in doc.noun_chunks
+            if any(t.ent_type_ in _ACTOR_ENTITIES or marks[t.i] != "O" for t in chunk)]
+
+
+def _chunk_features(doc: Any, marks: list[str], event: Any, verbs: list[Any], rows: list[dict[str, str]]) -> None:
+    """What the token's noun chunk and actor mention are, shared by every token of the span.
+
+    The CRF otherwise sees each token's own dependency label; a chunk's head relation, head
+    word, and whether the chunk names an actor let the tokens of one phrase agree. Mentions are
+    numbered from the event verb outwards on each side (the first actor after the verb is most
+    often the target), and the voice of the governing verb tells a passive subject from an agent.
+    """
+    chunk_of: list[Any] = [None] * len(doc)
+    for chunk in doc.noun_chunks:
+        for token in chunk:
+            chunk_of[token.i] = chunk
+    mentions = _mentions(doc, marks)
+    before = [m for m in mentions if m.end <= event.i]
+    after = [m for m in mentions if m.start > event.i]
+    for token, verb, row in zip(doc, verbs, rows, strict=True):
+        relation = row["role"]
+        voice = "pass" if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) else "act"
+        row["voice"] = voice
+        row["role+voice"] = f"{relation}|{voice}"
+        chunk = chunk_of[token.i]
+        if chunk is None:
+            row["chdep"] = "-"
+        else:
+            row["chdep"] = chunk.root.dep_
+            row["chact"] = str(any(marks[t.i] != "O" for t in chunk))
+            row["chent"] = next((t.ent_type_ for t in chunk if t.ent_type_), "-")
+            row["chhead"] = chunk.root.lemma_.lower()
+            row["chpos"] = "B" if token.i == chunk.start else ("L" if token.i == chunk.end - 1 else "I")
+        side = before if token.i < event.i else after
+        place = next((k for k, m in enumerate(side) if m.start <= token.i < m.end), None)
+        if place is None:
+            row["ment"] = "-"
+        else:
+            row["ment"] = f"{'b' if side is before else 'a'}{min(place, 2)}"
+            row["mentlast"] = str(place == len(side) - 1)
+            row["ment+role"] = f"{row['ment']}|{relation}"
+
+
 def _features(doc: Any, use_dictionary: bool) -> list[dict[str, str]]:
     marks, kinds = _actor_marks(doc, use_dictionary)
     root = _main_verb(doc)
     event = _event_verb(root)
     rows: list[dict[str, str]] = []
+    verbs: list[Any] = []
     for token in doc:
         relation, verb, argument = _role(token)
         first, last = argument.left_edge.i, argument.right_edge.i
@@ -216,9 +264,11 @@ def _features(doc: Any, use_dictionary: bool) -> list[dict[str, str]]:
             "evlem": event.lemma_.lower(), "evp+lem": f"{path.split('>')[0]}|{event.lemma_.lower()}",
             "np": "-", "first": str(token.i == 0),
         })
+        verbs.append(verb)
     for chunk in doc.noun_chunks:
         for k, token in enumerate(chunk):
             rows[token.i]["np"] = "B" if k == 0 else "I"
+    _chunk_features(doc, marks, event, verbs, rows)
     out: list[dict[str, str]] = []
     for i, row in enumerate(rows):
         features = dict(row)
@@ -229,6 +279,11 @@ def _features(doc: Any, use_dictionary: bool) -> list[dict[str, str]]:
                     features[f"{offset}:{key}"] = rows[j][key]
             else:
                 features[f"{offset}:edge"] = "1"
+        for offset in (-1, 1):
+            j = i + offset
+            if 0 <= j < len(rows):
+                for key in _NEAR_KEYS:
+                    features[f"{offset}:{key}"] = rows[j][key]
         out.append(features)
     return out
 

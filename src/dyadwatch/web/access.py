@@ -218,7 +218,6 @@ class StoreAccess:
         with self._lock:
             snap = self._current
         pid = writer_pid(self.store_path)
-        pending, _ = self.journal.pending()
         return {
             "store": self.store_path,
             "snapshot": snap.number if snap else 0,
@@ -227,7 +226,7 @@ class StoreAccess:
             "writer_active": pid is not None,
             "writer_pid": pid,
             "stale": pid is not None or (snap is not None and snap.stamp != self._stamp()),
-            "pending_corrections": len(pending),
+            "pending_corrections": self.journal.pending_count(),
             "last_applied_at": self.last_applied_at,
         }
 

@@ -62,8 +62,8 @@ class SearchService:
     def search(self, reader: Reader, query: str, *, limit: int, date_from: dt.date | None,
                date_to: dt.date | None, publisher: str | None) -> list[Hit]:
         # tantivy keeps dates between 1678 and 2262; a filter beyond them changes nothing
-        date_from = max(date_from, _EARLIEST) if date_from is not None else None
-        date_to = min(date_to, _LATEST) if date_to is not None else None
+        date_from = min(max(date_from, _EARLIEST), _LATEST) if date_from is not None else None
+        date_to = min(max(date_to, _EARLIEST), _LATEST) if date_to is not None else None
         with self._lock:
             self._index = refresh_index(_SentenceSource(reader, self.path), self._index)
             try:

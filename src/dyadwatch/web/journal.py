@@ -62,17 +62,28 @@ class Journal:
         tmp.write_text(str(offset), encoding="ascii")
         os.replace(tmp, self._offset_path)
 
+    def pending_count(self) -> int:
+        """How many corrections wait for the store (cheap when none do: a stat)."""
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return 0
+        return 0 if size == self.applied_offset() else len(self.pending()[0])
+
     def _read(self, start: int) -> tuple[list[Correction], int]:
         with self._lock:
             try:
-                data = self.path.read_bytes()
+                with self.path.open("rb") as handle:
+                    size = handle.seek(0, 2)
+                    if start > size:  # the journal was replaced: read it all again (idempotent)
+                        start = 0
+                    handle.seek(start)
+                    data = handle.read()
             except FileNotFoundError:
                 return [], 0
-        if start > len(data):  # the journal was replaced: read it all again (idempotent)
-            start = 0
         records: list[Correction] = []
         offset = start
-        for raw in data[start:].splitlines(keepends=True):
+        for raw in data.splitlines(keepends=True):
             if not raw.endswith(b"\n"):
                 break  # torn write: not durable, not acknowledged
             offset += len(raw)

@@ -13,9 +13,9 @@ from ._series import segmented
 @pytest.mark.parametrize(
     ("y", "intervention", "kwargs", "words"),
     [
-        ([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], 3, {}, "only 3 periods with data before"),
-        (np.arange(20.0), 18, {}, "only 2 periods with data after"),
-        (np.r_[np.arange(8.0), [np.nan] * 4, [1.0, 2.0]], 8, {}, "only 2 periods with data after"),
+        ([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], 3, {}, "only 3 period(s) with data before"),
+        (np.arange(20.0), 18, {}, "only 2 period(s) with data after"),
+        (np.r_[np.arange(8.0), [np.nan] * 4, [1.0, 2.0]], 8, {}, "only 2 period(s) with data after"),
         (np.zeros(20), 10, {}, "every period is zero"),
         (np.full(20, 7.5), 10, {}, "constant (every period is 7.5)"),
         (np.r_[np.zeros(10), np.arange(1.0, 11.0)], 10, {}, "before the intervention are all zero"),

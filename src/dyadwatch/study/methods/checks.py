@@ -138,7 +138,7 @@ def insufficient(
     meant to follow "inconclusive: ".
 
     >>> insufficient([1.0, 2.0, 3.0, 4.0, 5.0], 2)
-    'only 2 periods with data before the intervention; at least 6 are needed'
+    'only 2 period(s) with data before the intervention; at least 6 are needed'
     >>> insufficient([3.0] * 12, 8, min_pre=4, min_post=2)
     'the series is constant (every period is 3): there is no variation to test'
     >>> insufficient(np.arange(12.0), 8, min_pre=4, min_post=2, n_events=[1] * 12)
@@ -153,9 +153,9 @@ def insufficient(
     observed = ~np.isnan(values)
     pre, post = values[:intervention][observed[:intervention]], values[intervention:][observed[intervention:]]
     if pre.size < min_pre:
-        return f"only {pre.size} periods with data before the intervention; at least {min_pre} are needed"
+        return f"only {pre.size} period(s) with data before the intervention; at least {min_pre} are needed"
     if post.size < min_post:
-        return f"only {post.size} periods with data after the intervention; at least {min_post} are needed"
+        return f"only {post.size} period(s) with data after the intervention; at least {min_post} are needed"
     if n_events is not None:
         counts = as_series(n_events, "n_events")
         if counts.size != n:

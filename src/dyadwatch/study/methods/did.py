@@ -94,7 +94,7 @@ class DifferenceInDifferences(EffectEstimator):
             require_sufficient(self.method_name, "the two series differ by the same amount in every period: there is no variation left to test")
         warnings_: list[str] = []
         if not observed.all():
-            warnings_.append(f"{n - int(observed.sum())} period(s) where a series is empty left out; the Newey-West correction treats the rest as consecutive")
+            warnings_.append(f"{n - int(observed.sum())} period(s) where a series is empty left out; the Newey-West weights use the true distance in time between the remaining periods")
         post = (np.arange(n) >= t0).astype(float)
         X = np.column_stack([np.ones(n), post])[observed]
         n_obs = int(d.size)

@@ -219,7 +219,7 @@ class SegmentedRegression(_SegmentedBase):
             require_sufficient(self.method_name, f"only {n_obs} periods with data for a four-coefficient model")
         if not observed.all():
             warnings_.append(
-                f"{n - n_obs} empty period(s) left out; the Newey-West correction treats the remaining periods as consecutive"
+                f"{n - n_obs} empty period(s) left out; the Newey-West weights use the true distance in time between the remaining periods"
             )
         lags = min(hac_lags(n_obs, maxlags), n_obs - 1)
         with captured_warnings(warnings_):
@@ -350,7 +350,7 @@ class CountITS(_SegmentedBase):
             require_sufficient(self.method_name, f"only {n_obs} periods with data for a four-coefficient model")
         if not observed.all():
             warnings_.append(
-                f"{n - n_obs} empty period(s) left out; the Newey-West correction treats the remaining periods as consecutive"
+                f"{n - n_obs} empty period(s) left out; the Newey-West weights use the true distance in time between the remaining periods"
             )
         lags = min(hac_lags(n_obs, maxlags), n_obs - 1)
 
