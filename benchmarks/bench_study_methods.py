@@ -5,7 +5,7 @@ Every figure comes from synthetic series with a known truth, generated here with
 * Segmented regression (level change), 60 periods, intervention at 40, noise sd 1. Null series
   have a linear trend and no break, with independent noise and with AR(1) noise (rho 0.5):
   the false-positive rate at alpha 0.05 with Newey-West errors is printed beside plain OLS
-  errors, to show what the autocorrelation correction is for. Coverage of the 95% interval and
+  errors, to show what the autocorrelation correction is for (and for the slope change too). Coverage of the 95% interval and
   power are measured with a level change of 1.5 noise sd under AR(1) noise.
 * Count ITS (family="auto"), 60 periods, intervention at 40: Poisson counts (mean 20) and
   overdispersed negative binomial counts (mean 20, NB2 alpha 0.15). FPR on null series, coverage
@@ -14,7 +14,7 @@ Every figure comes from synthetic series with a known truth, generated here with
 * Difference-in-differences, 48 periods, intervention at 32, AR(1) noise (rho 0.3) in each dyad
   plus a shared component: FPR, coverage and power at an effect of 1 sd, and how often the
   parallel-trends check flags a slope difference of 0.05 sd per period.
-* Change points (l2, BIC-type penalty), 60 periods, one mean shift of 2 sd at period 35:
+* Change points ("CP"; l2, BIC-type penalty), 60 periods, one mean shift of 2 sd at period 35:
   detection within +-2 periods, and false alarms (any break) on series without one, with
   independent and AR(1) (rho 0.4) noise.
 * Placebo test (all pre-intervention placebo dates): rejection rate at 5% on null series
@@ -22,7 +22,7 @@ Every figure comes from synthetic series with a known truth, generated here with
 * Moving-block bootstrap interval of the level change (199 replicates, studentized): coverage
   under AR(1) noise (rho 0.3), 48 periods.
 
-"Newey-West" here is the methods' own: Bartlett HAC variances with the small-sample adjustment
+"adj. NW" (Newey-West) here is the methods' own: Bartlett HAC variances with the small-sample adjustment
 (bias correction and Satterthwaite degrees of freedom under a working AR(1) model) described
 in docs/methods.md; "plain OLS" is statsmodels' default independent-errors test on the same
 design. Before the adjustment, plain Newey-West (statsmodels cov_type="HAC", t reference with
@@ -90,8 +90,10 @@ def segmented(seeds: int) -> None:
             y = trend + ar1(np.random.default_rng(seed), n, rho)
             hac.append(SegmentedRegression().fit(y, t0).p_value_ < ALPHA)
             ols.append(_ols_rejects(y, t0))
-        figure(f"ITS level FPR, {label}, Newey-West ({seeds})", _rate(hac), "<= 0.05 nominal", "rate")
+        figure(f"ITS level FPR, {label}, adj. NW ({seeds})", _rate(hac), "<= 0.05 nominal", "rate")
         figure(f"ITS level FPR, {label}, plain OLS ({seeds})", _rate(ols), "for comparison", "rate")
+    slope = [SegmentedRegression(effect="slope").fit(trend + ar1(np.random.default_rng(5_000 + seed), n, 0.5), t0).p_value_ < ALPHA for seed in range(seeds)]
+    figure(f"ITS slope FPR, AR(1) 0.5, adj. NW ({seeds})", _rate(slope), "<= 0.05 nominal", "rate")
     covered, power = [], []
     for seed in range(seeds):
         y = trend + effect * post + ar1(np.random.default_rng(10_000 + seed), n, 0.5)
@@ -112,7 +114,7 @@ def counts(seeds: int) -> None:
 
     for label, draw in (
         ("Poisson", lambda rng, mu: rng.poisson(mu)),
-        ("neg. binomial", negbin),
+        ("NB", negbin),
     ):
         rejects, switched = [], []
         for seed in range(seeds):
@@ -121,7 +123,7 @@ def counts(seeds: int) -> None:
             rejects.append(model.p_value_ < ALPHA)
             switched.append(model.family_ == "negbin")
         figure(f"count ITS FPR, {label} ({seeds})", _rate(rejects), "<= 0.05 nominal", "rate")
-        figure(f"count ITS chose neg. binomial, {label} ({seeds})", _rate(switched), "<= 0.05 Poisson, ~1 NB", "share")
+        figure(f"count ITS chose NB, {label} data ({seeds})", _rate(switched), "<= 0.05 Poisson, ~1 NB", "share")
     covered, power = [], []
     for seed in range(seeds):
         rng = np.random.default_rng(30_000 + seed)
@@ -153,8 +155,8 @@ def did(seeds: int) -> None:
     figure(f"DiD FPR, AR(1) noise ({seeds})", _rate(outcomes["null"]), "<= 0.05 nominal", "rate")
     figure(f"DiD 95% CI coverage, effect 1 sd ({seeds})", _rate(outcomes["cover"]), "~0.95", "share")
     figure(f"DiD power, effect 1 sd ({seeds})", _rate(outcomes["power"]), "reported", "share")
-    figure(f"DiD pre-trend check flags, parallel ({seeds})", _rate(outcomes["flag_null"]), "<= 0.05 nominal", "rate")
-    figure(f"DiD pre-trend check flags, 0.05 sd/period ({seeds})", _rate(outcomes["flag"]), "reported", "share")
+    figure(f"DiD pre-trend flagged, parallel ({seeds})", _rate(outcomes["flag_null"]), "<= 0.05 nominal", "rate")
+    figure(f"DiD pre-trend flagged, 0.05 sd/per. ({seeds})", _rate(outcomes["flag"]), "reported", "share")
 
 
 def changepoints(seeds: int) -> None:
@@ -166,8 +168,8 @@ def changepoints(seeds: int) -> None:
             rng = np.random.default_rng(50_000 + seed)
             found.append(ChangePoints().fit(ar1(rng, n, rho) + shift).near(at, 2) is not None)
             alarms.append(bool(ChangePoints().fit(ar1(rng, n, rho)).change_points_))
-        figure(f"change point found +-2, 2 sd shift, {label} ({seeds})", _rate(found), "reported", "share")
-        figure(f"change point false alarms, {label} ({seeds})", _rate(alarms), "<= 0.05 nominal", "rate")
+        figure(f"CP found +-2, 2 sd shift, {label} ({seeds})", _rate(found), "reported", "share")
+        figure(f"CP false alarms, {label} ({seeds})", _rate(alarms), "<= 0.05 nominal", "rate")
 
 
 def placebo(seeds: int) -> None:

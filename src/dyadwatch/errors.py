@@ -294,8 +294,8 @@ class Errors:
         "(dyadwatch ingest, dyadwatch code) or import a dataset (dyadwatch import), or change 'sources'."
     )
     E609 = "Cannot write the study results to {detail}. Check that the folder is writable and has free space."
-    E610 = "{name} must be {allowed}. Got {found!r} instead."
-    E611 = "{name} must be one of {allowed}. Got {found!r} instead."
+    E610 = "Study setting {name} must be {allowed}. Got {found!r} instead."
+    E611 = "Study setting {name} must be one of {allowed}. Got {found!r} instead."
     E612 = (
         "The study needs {what} ({detail}), which this installation lacks. Reinstall dyadwatch, or leave "
         "the measures and hypotheses that need it out of the study file."

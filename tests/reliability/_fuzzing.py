@@ -10,7 +10,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import shared_data_dir
-from tests.reliability.targets import BY_NAME, TOKENS, Op, Target, available, fresh_folder, mutate, run_one, seeds_of, wrap
+from tests.reliability.targets import (
+    BY_NAME,
+    TOKENS,
+    Op,
+    Target,
+    available,
+    fresh_folder,
+    mutate,
+    run_one,
+    seeds_of,
+    wrap,
+)
 
 OPS = st.builds(Op, st.integers(0, 7), st.integers(0, 1 << 20), st.sampled_from(TOKENS), st.integers(1, 80))
 

@@ -25,7 +25,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -273,10 +273,8 @@ def run_and_kill(argv: list[str], *, cwd: Path, store: Path, delay: float,
         return True, time.monotonic() - started
     finally:
         if process.poll() is None:
-            try:
+            with suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         process.wait(timeout=60)
 
 
@@ -357,15 +355,17 @@ def reference_run(command: Command, work: Path) -> tuple[Content, float, int]:
             raise RuntimeError(f"preparing {command.name} failed: {result.stderr[-2000:]}")
     wal = Path(str(store) + ".wal")
     env = {k: v for k, v in os.environ.items() if k != "DYADWATCH_STORE"}
-    process = subprocess.Popen(cli(command.argv, store, work), cwd=work, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
-    started = time.monotonic()
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, _size(wal))
-        time.sleep(0.002)
-    ended = time.monotonic()
-    stderr = process.stderr.read() if process.stderr else ""
+    log = work / "clean-run.stderr"
+    with log.open("w", encoding="utf-8") as errors:
+        process = subprocess.Popen(cli(command.argv, store, work), cwd=work, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=errors)
+        started = time.monotonic()
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, _size(wal))
+            time.sleep(0.002)
+        ended = time.monotonic()
+    stderr = log.read_text(encoding="utf-8", errors="replace")
     if process.returncode not in command.ok_codes:
         raise RuntimeError(f"the clean {command.name} run failed ({process.returncode}): {stderr[-2000:]}")
     report = check(store)

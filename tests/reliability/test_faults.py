@@ -17,8 +17,16 @@ from pathlib import Path
 
 import pytest
 
+import dyadwatch as dyadwatch_api
 from tests.conftest import PROJECT_ROOT
-from tests.reliability._cli import assert_clear_error, dyadwatch, output, remount, small_filesystem, state
+from tests.reliability._cli import (
+    assert_clear_error,
+    dyadwatch,
+    output,
+    remount,
+    small_filesystem,
+    state,
+)
 from tests.reliability.crash import file_server, ucdp_zip
 
 LIBRARY = PROJECT_ROOT / "tests" / "library" / "data"
@@ -30,8 +38,7 @@ def big_source(path: Path, documents: int = 300) -> Path:
     """A JSONL file of ~2 MB of distinct reports (language stated, so that no language model
     is unpacked: the only large writes are the store's)."""
     rng = random.Random(7)
-    words = ("Moscow Kabul envoys met talks security border trade aid Taliban ministers signed "
-             "agreement on cooperation in energy and transport").split()
+    words = ["Moscow", "Kabul", "envoys", "met", "talks", "security", "border", "trade", "aid", "Taliban", "ministers", "signed", "agreement", "on", "cooperation", "in", "energy", "and", "transport"]
     with path.open("w", encoding="utf-8") as handle:
         for number in range(documents):
             sentences = (" ".join(rng.choice(words) for _ in range(15)).capitalize() + "." for _ in range(60))
@@ -42,9 +49,10 @@ def big_source(path: Path, documents: int = 300) -> Path:
 
 
 def seed_store(folder: Path) -> Path:
+    """A store holding the project's library files (ingested in this process: quicker)."""
     store = folder / "lib.duckdb"
-    result = dyadwatch("ingest", str(LIBRARY), "--store", str(store), "--on-error", "skip", cwd=folder)
-    assert result.returncode == 0, output(result)
+    with dyadwatch_api.open(store) as lib:
+        lib.ingest(str(LIBRARY), on_error="skip")
     return store
 
 
@@ -83,20 +91,13 @@ def test_full_disk_refuses_the_batch_and_keeps_the_store(tmp_path: Path) -> None
 # -- a read-only folder ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["ingest", str(EXAMPLES)],
-        ["code"],
-        ["import", "polecat", str(POLECAT)],
-        ["backup", "{tmp}/backup"],
-    ],
-    ids=["ingest", "code", "import", "backup"],
-)
-def test_read_only_store_folder_gives_a_clear_error(argv: list[str], tmp_path: Path) -> None:
+WRITERS = [["ingest", str(EXAMPLES)], ["code"], ["import", "polecat", str(POLECAT)], ["backup", "{tmp}/backup"]]
+
+
+def test_read_only_store_folder_gives_a_clear_error(tmp_path: Path) -> None:
     """The store sits on a read-only file system (a tmpfs remounted read-only, as root) or in a
-    folder the command may not write (run as 'nobody'): writing commands say so, reading ones
-    still work, and nothing changes."""
+    folder the command may not write (run as 'nobody'): each writing command says so, reading
+    ones still work, and nothing changes."""
     disk = tmp_path / "disk"
     with small_filesystem(disk, 16_384) as mounted:
         store = seed_store(disk)
@@ -107,14 +108,16 @@ def test_read_only_store_folder_gives_a_clear_error(argv: list[str], tmp_path: P
             assert remount(disk, "ro")
         else:
             preexec, env = _as_nobody(disk, store, tmp_path)
-        args = [a.replace("{tmp}", str(tmp_path)) for a in argv]
-        result = dyadwatch(*args, "--store", str(store), cwd=tmp_path, preexec_fn=preexec, env=env)
-        assert_clear_error(result, "permissions", code="E104")
+        for argv in WRITERS:
+            args = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+            result = dyadwatch(*args, "--store", str(store), cwd=tmp_path, preexec_fn=preexec, env=env)
+            assert_clear_error(result, "permissions", code="E104")
         # reading still works on a read-only store
         assert dyadwatch("check", "--store", str(store), cwd=tmp_path, preexec_fn=preexec, env=env).returncode == 0
         if mounted:
             assert remount(disk, "rw")
         assert state(store) == before
+        assert not (tmp_path / "backup").exists()
 
 
 def _as_nobody(disk: Path, store: Path, tmp_path: Path) -> tuple[object, dict[str, str]]:
@@ -158,22 +161,19 @@ _HOLDER = (
 )
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [["ingest", str(EXAMPLES)], ["code"], ["import", "polecat", str(POLECAT)], ["backup", "{tmp}/backup"],
-     ["check"]],
-    ids=["ingest", "code", "import", "backup", "check"],
-)
-def test_store_locked_by_another_writer_gives_a_clear_error(argv: list[str], tmp_path: Path) -> None:
+def test_store_locked_by_another_writer_gives_a_clear_error(tmp_path: Path) -> None:
+    """Another process holds the store open for writing: every command, writing or checking,
+    is refused with [E103] saying to wait; the store is unchanged once the other lets go."""
     store = seed_store(tmp_path)
     before = state(store)
     holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(store)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        args = [a.replace("{tmp}", str(tmp_path)) for a in argv]
-        result = dyadwatch(*args, "--store", str(store), cwd=tmp_path)
-        assert_clear_error(result, "wait for the other dyadwatch command to finish", code="E103")
+        for argv in [*WRITERS, ["check"]]:
+            args = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+            result = dyadwatch(*args, "--store", str(store), cwd=tmp_path)
+            assert_clear_error(result, "wait for the other dyadwatch command to finish", code="E103")
     finally:
         holder.communicate("", timeout=60)
     assert state(store) == before

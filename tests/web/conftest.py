@@ -61,7 +61,8 @@ def build_store(path: Path) -> dict[str, Any]:
     for n in range(12):
         events.append(Event(
             event_id=f"gd{n}", origin="gdelt2", date=dt.date(2021, 9 + n // 4, 1 + n), cameo_code="040", cameo_root="04",
-            source_country="RUS", target_country="AFG", quad_class=1, goldstein=1.0, url=f"https://example.org/{n}",
+            source_country="RUS", target_country="AFG", quad_class=1, goldstein=1.0,
+            url="javascript:alert(1)" if n == 0 else f"https://example.org/{n}",
         ))
     with Store(path) as store:
         store.add_documents(docs, spans, [None] * len(docs))

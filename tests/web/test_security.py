@@ -103,6 +103,12 @@ def test_script_in_a_document_shows_as_text(client: TestClient, web_store: tuple
     assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/app.js">']
 
 
+def test_only_http_links(client: TestClient) -> None:
+    page = client.get("/events", params={"origin": "gdelt2", "date_to": "2021-09-01"}).text
+    assert "javascript:alert(1)" in page and 'href="javascript:' not in page  # shown as text, never a link
+    assert 'href="https://example.org/' not in page or "noopener" in page
+
+
 def test_security_headers(client: TestClient) -> None:
     headers = client.get("/library").headers
     csp = headers["content-security-policy"]

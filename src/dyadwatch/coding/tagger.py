@@ -4,8 +4,12 @@ Each token is described by its word, lemma, part of speech, dependency label, en
 whether the actor dictionary matched it (through :meth:`dyadwatch.actors.Resolver.tag`), and
 where it sits relative to the event verb: the dependency path from that verb (the main verb,
 or the clause a reporting verb such as "said" introduces) down to the token ("nsubj",
-"dobj", "prep:on>pobj"). A CRF (trained with CRFsuite) learns BIO tags for three labels:
-``S`` source, ``T`` target, ``R`` reciprocal (both parties of a meeting or an agreement).
+"dobj", "prep:on>pobj"), plus what its noun chunk is (the chunk's relation and head word,
+whether it names an actor), which actor mention it belongs to counted outwards from the event
+verb (the first actor after the verb is most often the target), and the voice of its verb
+(a passive subject is a target, a "by" agent a source). A CRF (trained with CRFsuite) learns
+BIO tags for three labels: ``S`` source, ``T`` target, ``R`` reciprocal (both parties of a
+meeting or an agreement).
 
 Decoding is dyadwatch's own Viterbi over the learned weights, with one addition: a sentence
 whose best tagging has no source-and-target pair (nor a reciprocal pair) pays a penalty, so

@@ -221,7 +221,7 @@ def _check(con: duckdb.DuckDBPyConnection, store: str, *, deep: bool) -> CheckRe
                          "or committed batch by batch)")
     parts = _check_partitions(Path(store + _PARTITIONS), findings, notes, deep=deep)
     counts["dataset_events"] = sum(rows for _, rows in parts)
-    event_ids = [f"SELECT event_id FROM events"] if have("events") else []
+    event_ids = ["SELECT event_id FROM events"] if have("events") else []
     readable = [p for p, _ in parts]
     if readable:
         files = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in readable) + "]"

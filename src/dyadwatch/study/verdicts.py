@@ -287,18 +287,27 @@ def _placebo(record: dict[str, Any], methods: Any, estimator: Any, series: Serie
     dates = hypothesis.placebo_dates or spec.placebo_dates
     if not dates:
         return
-    indices = sorted({first_post_index(series.periods, d) for d in dates})
+    t0 = record["fit"]["intervention_index"]
+    # a placebo at the first period, at the intervention itself or outside the series cannot be fitted
+    indices = sorted({i for i in (first_post_index(series.periods, d) for d in dates)
+                      if 0 < i < len(series.periods) and i != t0})
+    if not indices:
+        record["warnings"].append("placebo test not run: no placebo date falls inside the series "
+                                  "(away from its first period and the intervention)")
+        return
     try:
         test = methods.PlaceboTest(type(estimator)(**estimator.get_params()), placebo=indices).fit(
-            series.values.astype("float64"), record["fit"]["intervention_index"]
+            series.values.astype("float64"), t0
         )
     except Exception as exc:  # noqa: BLE001 - a placebo that cannot fit is a warning, not a failure
         record["warnings"].append(f"placebo test not run: {getattr(exc, 'detail', exc)}")
         return
+    # placebos that could not be fitted are skipped: pair the estimates with the indices fitted
+    fitted = list(getattr(test, "placebo_indices_", []))
     estimates = list(getattr(test, "placebo_estimates_", []))
     record["placebo"] = [
-        {"date": series.periods[i].isoformat() if i < len(series.periods) else None, "estimate": est}
-        for i, est in zip(indices, estimates, strict=False)
+        {"date": series.periods[i].isoformat(), "estimate": est}
+        for i, est in zip(fitted, estimates, strict=True)
     ]
     record["placebo_p_value"] = getattr(test, "p_value_", None)
 

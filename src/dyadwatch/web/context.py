@@ -126,7 +126,15 @@ def _templates() -> Jinja2Templates:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True
     )
+    env.filters["http_url"] = http_url
     return Jinja2Templates(env=env)
+
+
+def http_url(value: object) -> str | None:
+    """A link target only if it is an http(s) address: never ``javascript:`` or ``data:``."""
+    if isinstance(value, str) and value.strip().lower().startswith(("http://", "https://")):
+        return value.strip()
+    return None
 
 
 def get_dashboard(request: Request) -> Dashboard:

@@ -43,6 +43,8 @@ __all__ = ["ChangePoints", "noise_scale"]
 # already a -2 log-likelihood, so its multiplier applies to log(n) alone.
 _BIC_FACTOR = {"l2": 3.0, "linear": 4.5, "normal": 4.5}
 _MODELS = ("l2", "linear", "normal", "rbf", "l1")
+# Above this many periods, candidate break positions are searched on a grid (see `fit`).
+MAX_EXACT_N = 400
 
 
 def noise_scale(y: np.ndarray) -> tuple[float, float]:
@@ -131,7 +133,9 @@ class ChangePoints(EffectEstimator):
         else:
             signal = kept.reshape(-1, 1)
         algo_cls = rpt.Pelt if self.method == "pelt" else rpt.Binseg
-        algo = algo_cls(model=self.model, min_size=min_size, jump=1)
+        # PELT over every position is quadratic in pure Python; long series search a grid
+        jump = 1 if n <= MAX_EXACT_N else math.ceil(n / MAX_EXACT_N)
+        algo = algo_cls(model=self.model, min_size=max(min_size, jump), jump=jump)
         breaks = algo.fit(signal).predict(pen=pen)
         positions = [int(b) for b in breaks[:-1]]
         self.change_points_ = [int(observed[p]) for p in positions]
@@ -164,6 +168,8 @@ class ChangePoints(EffectEstimator):
             f"Penalty per break {pen:.3g} ({rule}); noise sd {sigma:.3g} from the median absolute deviation of first differences, lag-1 autocorrelation {rho:.2f} allowed for.",
             "Between breaks the noise is stationary; stronger or longer-range autocorrelation than AR(1) raises the false-alarm rate.",
         ]
+        if jump > 1:
+            warnings_.append(f"{n} periods: break positions were searched every {jump} periods, so each is accurate to {jump} periods")
         self.warnings_ = warnings_
         return self
 

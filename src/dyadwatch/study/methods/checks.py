@@ -300,7 +300,7 @@ def finite_or_fail(method: str, **numbers: float) -> None:
 
 # Above this many periods the small-sample adjustment (n x n matrices) is skipped: the plain
 # Newey-West interval is then accurate enough and the matrices would cost more than they bring.
-ADJUST_MAX_N = 400
+ADJUST_MAX_N = 300
 
 
 class NeweyWest:

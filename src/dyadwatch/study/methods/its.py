@@ -460,13 +460,13 @@ def _band(nw: NeweyWest, X_full: np.ndarray, params: np.ndarray, alpha: float) -
     """The extended pre-trend b0 + b1 (t - t0) over every period and its (1 - alpha) confidence band.
 
     The band is for the mean line (from the adjusted covariance of b0 and b1), not for single
-    periods; its degrees of freedom are the smaller of those at the first and last period.
+    periods; its degrees of freedom are those at the last period, where the band is widest.
     """
     contrasts = np.zeros_like(X_full)
     contrasts[:, :2] = X_full[:, :2]
     line = contrasts @ params
     variances = np.maximum(np.nan_to_num(nw.variances(contrasts), nan=0.0), 0.0)
-    dof = min(nw.dof(contrasts[0]), nw.dof(contrasts[-1]))
+    dof = nw.dof(contrasts[-1])  # the far end of the extension, where the band is widest
     crit = float(stats.t.ppf(1 - alpha / 2, dof))
     half = crit * np.sqrt(variances)
     return line, line - half, line + half
