@@ -231,6 +231,11 @@ def main() -> None:
         top = httpx.get(base + "/api/dyads/top?limit=30", timeout=120).json()
         dyads = [f"{d['source']}-{d['target']}" for d in top]
         docs = [d["doc_id"] for d in httpx.get(base + "/api/documents?limit=200", timeout=60).json()["items"]]
+        # one client alone: the service time, without queueing behind the others
+        alone, _, _ = run_load(base, 1, 60, dyads, docs)
+        single = [t for values in alone.values() for t in values]
+        figure("1 client: all pages p50", percentile(single, 50), "informative", "ms")
+        figure("1 client: all pages p95", percentile(single, 95), "informative", "ms")
         wall = time.perf_counter()
         timings, cold, errors = run_load(base, args.clients, args.requests, dyads, docs)
         wall = time.perf_counter() - wall

@@ -142,6 +142,9 @@ class StoreAccess:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_applied_at: dt.datetime | None = None
+        # bumped after each correction lands in the snapshot: results that depend on the
+        # corrections are cached under (snapshot, version)
+        self.corrections_version = 0
         self.last_checked_at: dt.datetime | None = None
 
     # -- life cycle ------------------------------------------------------------------
@@ -243,6 +246,7 @@ class StoreAccess:
             try:
                 with snap.write_lock:
                     add_corrections(snap.store, [correction])
+                    self.corrections_version += 1
             finally:
                 self._release(snap)
         self._wake.set()

@@ -38,14 +38,14 @@ EventId = Annotated[str, Path(pattern=ID_PATTERN, max_length=128)]
 
 def event_page(board: Dashboard, reader: Any, filters: queries.EventFilters, *, limit: int, offset: int) -> EventPage:
     """A page of events with each one's review state (the latest correction's action)."""
-    if filters.review:  # depends on corrections, which change within a snapshot: never cached
-        total = queries.count_events(reader.con, filters)
-        rows = queries.events(reader.con, filters, limit=limit, offset=offset)
-    else:
-        total = board.cached(reader, ("count", filters), lambda: queries.count_events(reader.con, filters))
-        rows = board.cached(reader, ("events", filters, limit, offset),
-                            lambda: queries.events(reader.con, filters, limit=limit, offset=offset))
-    reviews = latest_corrections(reader.con, [r["event_id"] for r in rows])  # not cached: reviews land live
+    # what depends on the corrections (which land within a snapshot) is cached per corrections version
+    version = board.access.corrections_version
+    review_key = (version,) if filters.review else ()
+    total = board.cached(reader, ("count", filters, *review_key), lambda: queries.count_events(reader.con, filters))
+    rows = board.cached(reader, ("events", filters, limit, offset, *review_key),
+                        lambda: queries.events(reader.con, filters, limit=limit, offset=offset))
+    ids = tuple(r["event_id"] for r in rows)
+    reviews = board.cached(reader, ("reviews", ids, version), lambda: latest_corrections(reader.con, list(ids)))
     items = [EventOut(**r, review=reviews[r["event_id"]].action if r["event_id"] in reviews else None) for r in rows]
     return EventPage(total=total, limit=limit, offset=offset, items=items)
 
