@@ -174,6 +174,15 @@ def run_load(base: str, clients: int, per_client: int, dyads: list[str], doc_ids
     return timings, cold, errors
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if len(ordered) == 1:
@@ -236,10 +245,14 @@ def main() -> None:
         single = [t for values in alone.values() for t in values]
         figure("1 client: all pages p50", percentile(single, 50), "informative", "ms")
         figure("1 client: all pages p95", percentile(single, 95), "informative", "ms")
+        cpu = cpu_seconds(proc.pid)
         wall = time.perf_counter()
         timings, cold, errors = run_load(base, args.clients, args.requests, dyads, docs)
         wall = time.perf_counter() - wall
+        cpu = cpu_seconds(proc.pid) - cpu
         total = sum(len(v) for v in timings.values())
+        figure("server CPU per request", cpu / total * 1000, "informative", "ms")
+        figure("server CPU share during the load", cpu / wall, "informative (2 cores)", "cores")
         figure(f"requests ({args.clients} clients)", total, "informative")
         figure("throughput", total / wall, "informative", "req/s")
         figure("non-200 answers", errors, "0")

@@ -133,6 +133,14 @@ def test_date_and_publisher_filters(index: SentenceIndex) -> None:
     assert keys(both) == [("doc-e", 0)]
 
 
+def test_date_filters_beyond_the_index_span_are_clamped(index: SentenceIndex) -> None:
+    # tantivy's dates reach from 1677 to 2262; a bound beyond them means "no bound", not an error
+    talks = "talks OR sanctions OR Afghanistan"
+    everything = set(keys(index.search(talks, date_from=D(2000, 1, 1))))
+    assert set(keys(index.search(talks, date_from=D(1, 1, 1), date_to=D(9999, 12, 31)))) == everything
+    assert index.search(talks, date_from=D(9000, 1, 1)) == []
+
+
 def test_filters_do_not_change_scores(index: SentenceIndex) -> None:
     plain = {(h.doc_id, h.sentence_idx): h.score for h in index.search("talks")}
     filtered = index.search("talks", publisher="Kabul Times", date_from=D(2022, 1, 1))

@@ -71,10 +71,12 @@ def _damage(path: Path, *statements: str) -> None:
         (["UPDATE events SET sentence_idx = 9999 WHERE event_id IN "
           "(SELECT event_id FROM events WHERE doc_id IS NOT NULL LIMIT 1)"], "E845", 1),
         (["INSERT INTO coded_documents VALUES ('gone', 'dyadwatch-rules', '1', 0, now(), NULL)"], "E849", 1),
-        (["UPDATE dyadwatch_meta SET value = '2' WHERE key = 'schema_version'"], "E841", 1),
+        (["UPDATE dyadwatch_meta SET value = 'x' WHERE key = 'schema_version'"], "E841", 1),
+        (["UPDATE dyadwatch_meta SET value = '2' WHERE key = 'schema_version'", "DROP TABLE coded_documents"],
+         "E841", 1),
     ],
     ids=["orphan-sentences", "event-without-document", "document-twice", "event-without-sentence",
-         "coding-without-document", "schema-version"],
+         "coding-without-document", "schema-version", "table-missing"],
 )
 def test_each_problem_is_found_with_its_code_and_count(full_store: Path, statements: list[str], code: str,
                                                        count: int) -> None:
@@ -83,6 +85,26 @@ def test_each_problem_is_found_with_its_code_and_count(full_store: Path, stateme
     assert not report.ok
     found = {f.code: f.count for f in report.findings}
     assert found.get(code) == count, report.findings
+
+
+def test_an_older_schema_is_sound_and_noted(full_store: Path) -> None:
+    """A store one migration behind (an old store, or an upgrade killed between migrations)."""
+    _damage(full_store, "UPDATE dyadwatch_meta SET value = '2' WHERE key = 'schema_version'",
+            "DROP TABLE dataset_extras")
+    report = check(full_store)
+    assert report.ok and report.schema_version == 2
+    assert any("upgrades it to 3" in note for note in report.notes)
+
+
+def test_an_empty_store_file_is_sound(tmp_path: Path) -> None:
+    """A command killed while making the store leaves an empty database, made on the next open."""
+    empty = tmp_path / "empty.duckdb"
+    _damage(empty, "SELECT 1")
+    report = check(empty)
+    assert report.ok and report.counts == {} and report.notes
+    with dyadwatch.open(empty) as lib:
+        assert lib.count_documents() == 0
+    assert check(empty).schema_version == 3
 
 
 def test_events_stored_twice_across_table_and_partitions(full_store: Path) -> None:

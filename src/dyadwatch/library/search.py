@@ -465,9 +465,21 @@ def _as_date(value: Any) -> dt.date | None:
     raise TypeError(f"published must be a date. Got {type(value).__name__}")
 
 
+# tantivy keeps dates as nanoseconds since 1970, which reach from 1677 to 2262: a filter date
+# outside that span is clamped to it (no document can be dated outside it in the index)
+_FIRST_DAY = dt.date(1678, 1, 1)
+_LAST_DAY = dt.date(2261, 12, 31)
+
+
 def _midnight(day: dt.date) -> dt.datetime:
+    """Midnight of a filter date, clamped to the span tantivy can hold.
+
+    >>> _midnight(dt.date(1, 1, 1)), _midnight(dt.date(2022, 3, 4))
+    (datetime.datetime(1678, 1, 1, 0, 0), datetime.datetime(2022, 3, 4, 0, 0))
+    """
     if isinstance(day, dt.datetime):
         day = day.date()
+    day = min(max(day, _FIRST_DAY), _LAST_DAY)
     return dt.datetime(day.year, day.month, day.day)
 
 

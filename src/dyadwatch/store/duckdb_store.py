@@ -119,6 +119,14 @@ class Store:
         return version
 
     def _migrate(self, current: int) -> int:
+        if current == 0:
+            # a new store is made in one transaction: a process killed while making it
+            # leaves an empty file (made again on the next open), never a half-made store
+            with self.transaction():
+                return self._run_migrations(current)
+        return self._run_migrations(current)
+
+    def _run_migrations(self, current: int) -> int:
         for number in range(current + 1, SCHEMA_VERSION + 1):
             log.info("store %s: migrating schema to version %d", self.path, number)
             with self.transaction():

@@ -138,6 +138,10 @@ def _check(con: duckdb.DuckDBPyConnection, store: str, *, deep: bool) -> CheckRe
     notes: list[str] = []
     tables = {r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    if not tables:
+        # a command killed while making the store leaves it empty; the next one makes it
+        return CheckReport(store, None, {}, (), ("the store is empty: no command has finished setting it up "
+                                                 "yet (the next writing command does)",))
     if "dyadwatch_meta" not in tables:
         raise StoreError(Errors.E101, where=store, detail="it has no dyadwatch_meta table")
     meta = dict(con.execute("SELECT key, value FROM dyadwatch_meta").fetchall())
@@ -147,10 +151,13 @@ def _check(con: duckdb.DuckDBPyConnection, store: str, *, deep: bool) -> CheckRe
         version: int | None = int(meta.get("schema_version", ""))
     except ValueError:
         version = None
-    if version != SCHEMA_VERSION:
+    if version is None or version < 1 or version > SCHEMA_VERSION:
         detail = (f"the store says schema version {meta.get('schema_version')!r}; this dyadwatch "
                   f"uses {SCHEMA_VERSION}")
         findings.append(_finding(Errors.E841, 1, detail=detail))
+    elif version < SCHEMA_VERSION:
+        # an older store (or an upgrade killed between two migrations, each atomic): sound
+        notes.append(f"schema version {version}: the next writing command upgrades it to {SCHEMA_VERSION}")
     expected = {"documents", "sentences", "sources", "runs", "events"}
     if version is not None and version >= 2:
         expected.add("coded_documents")

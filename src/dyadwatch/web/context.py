@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 class ResultCache:
     """Results of expensive reads, per snapshot (a snapshot never changes, so neither do they)."""
 
-    def __init__(self, size: int = 512) -> None:
+    def __init__(self, size: int = 2048) -> None:
         self.size = size
         self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._lock = threading.Lock()

@@ -150,8 +150,11 @@ class StudyWorkspace:
                 shutil.rmtree(work)
             work.mkdir()
             self._copy_snapshot(copy)
-            from dyadwatch.study.run import run_study
-            from dyadwatch.study.spec import StudySpec
+            try:
+                from dyadwatch.study.run import run_study
+                from dyadwatch.study.spec import StudySpec
+            except ImportError as exc:
+                raise WebError(Errors.E733, detail=f"dyadwatch.study is not installed ({exc})") from exc
 
             spec = StudySpec.from_toml((folder / "study.toml").read_text(encoding="utf-8"), where=f"{name}.toml")
             with Store(copy) as store:

@@ -45,7 +45,8 @@ def api_documents(board: Board, publisher: Publisher = None, date_from: DateFrom
     """The library's documents, newest first, with the number of events coded from each."""
     filters = queries.DocFilters(publisher=publisher or None, date_from=date_from, date_to=date_to)
     with board.reader() as reader:
-        total, rows = queries.documents(reader.con, filters, limit=limit, offset=offset)
+        total, rows = board.cached(reader, ("documents", filters, limit, offset),
+                                   lambda: queries.documents(reader.con, filters, limit=limit, offset=offset))
     return DocumentPage(total=total, limit=limit, offset=offset, items=[DocumentOut(**r) for r in rows])
 
 
@@ -54,7 +55,7 @@ def api_documents(board: Board, publisher: Publisher = None, date_from: DateFrom
 def api_document(board: Board, doc_id: DocId) -> DocumentDetail:
     """One document: its sentences, each with the spans (source, verb, target) of its events."""
     with board.reader() as reader:
-        return _detail(reader.con, doc_id)
+        return board.cached(reader, ("document", doc_id), lambda: _detail(reader.con, doc_id))
 
 
 @router.get("/api/search", response_model=list[SearchHitOut], tags=["library"], responses={422: {"model": ErrorBody}})
@@ -78,7 +79,8 @@ def library_page(request: Request, board: Board, q: Annotated[str | None, Query(
         if q and q.strip():
             hits = _search(board, reader, q, publisher, date_from, date_to, 100)
         else:
-            total, docs = queries.documents(reader.con, filters, limit=limit, offset=offset)
+            total, docs = board.cached(reader, ("documents", filters, limit, offset),
+                                       lambda: queries.documents(reader.con, filters, limit=limit, offset=offset))
     return render(request, "library.html", {
         "q": q or "", "publisher": publisher or "", "date_from": date_from, "date_to": date_to,
         "publishers": publishers, "hits": [_marked_hit(h) for h in hits], "docs": docs, "total": total,
@@ -89,7 +91,7 @@ def library_page(request: Request, board: Board, q: Annotated[str | None, Query(
 @router.get("/library/{doc_id}", include_in_schema=False)
 def document_page(request: Request, board: Board, doc_id: DocId) -> Response:
     with board.reader() as reader:
-        detail = _detail(reader.con, doc_id)
+        detail = board.cached(reader, ("document", doc_id), lambda: _detail(reader.con, doc_id))
     paragraphs: list[list[dict[str, Any]]] = []
     last = None
     for sentence in detail.sentences:
