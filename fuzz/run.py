@@ -8,6 +8,9 @@
 3. The crash harness (``tests/reliability/crash.py``): ingest, import (table and Parquet),
    code and fetch killed at random points, many times; kills tried and survived per command,
    documents and events lost or duplicated.
+4. The load the dashboard holds (``fuzz/load.py``): concurrent clients against a uvicorn
+   server on 127.0.0.1 while an ingest writes the store; requests per second, latency, and
+   server errors (none allowed).
 
     .venv/bin/python fuzz/run.py                    # all three, default budgets
     .venv/bin/python fuzz/run.py --seconds 60 --readers csv,gdelt2 --no-crash
@@ -156,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--crash-trials", type=int, default=2, help="fresh stores per command")
     parser.add_argument("--crash-kills", type=int, default=3, help="kills per trial")
     parser.add_argument("--commands", default=",".join(CRASH_COMMANDS), help="commands the crash harness kills")
+    parser.add_argument("--no-load", action="store_true", help="skip the dashboard load")
+    parser.add_argument("--load-seconds", type=float, default=15.0)
+    parser.add_argument("--load-clients", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0)
     options = parser.parse_args(argv)
     logging.disable(logging.CRITICAL)  # readers log each bad record; thousands here
@@ -186,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     if not options.no_crash:
         print("\ncrash harness (SIGKILL at random points, check after each kill, then run to the end):")
         bad += run_crash(options.crash_trials, options.crash_kills, [c for c in options.commands.split(",") if c])
+    if not options.no_load:
+        from fuzz.load import measure, print_load
+
+        bad += print_load(measure(options.load_seconds, options.load_clients))
     print("\nresult: " + ("no failure, nothing lost or duplicated" if bad == 0 else f"{bad} problems (see above)"))
     return 1 if bad else 0
 
