@@ -427,20 +427,10 @@ class Store:
 
     def sentences_after(self, seq: int, batch: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
         """Sentences with seq > `seq`, in batches: (seq, doc_id, idx, text, published, publisher)."""
-        cursor = self.con.execute(
-            "SELECT s.seq, s.doc_id, s.idx, s.text, d.published, d.publisher "
-            "FROM sentences s JOIN documents d USING (doc_id) WHERE s.seq > ? ORDER BY s.seq",
-            [seq],
-        )
-        while True:
-            rows = cursor.fetchmany(batch)
-            if not rows:
-                return
-            yield rows
+        return sentences_after(self.con, seq, batch)
 
     def max_sentence_seq(self) -> int:
-        rows = self.con.execute("SELECT coalesce(max(seq), 0) FROM sentences").fetchall()
-        return int(rows[0][0])
+        return max_sentence_seq(self.con)
 
     def sentences_by_keys(self, keys: Sequence[tuple[str, int]]) -> pd.DataFrame:
         """Sentence rows (with document metadata) for (doc_id, idx) pairs, in the given order."""
@@ -601,6 +591,27 @@ class Store:
             "publishers": int(row[4]),
             "events": int(self.con.execute("SELECT count(*) FROM all_events").fetchall()[0][0]),
         }
+
+
+def sentences_after(con: duckdb.DuckDBPyConnection, seq: int, batch: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+    """Sentences with seq > `seq` on a store's connection, in batches: (seq, doc_id, idx, text,
+    published, publisher); what the search index reads to catch up."""
+    cursor = con.execute(
+        "SELECT s.seq, s.doc_id, s.idx, s.text, d.published, d.publisher "
+        "FROM sentences s JOIN documents d USING (doc_id) WHERE s.seq > ? ORDER BY s.seq",
+        [seq],
+    )
+    while True:
+        rows = cursor.fetchmany(batch)
+        if not rows:
+            return
+        yield rows
+
+
+def max_sentence_seq(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest sentence sequence number on a store's connection (0 for none)."""
+    rows = con.execute("SELECT coalesce(max(seq), 0) FROM sentences").fetchall()
+    return int(rows[0][0])
 
 
 def event_filters(

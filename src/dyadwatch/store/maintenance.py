@@ -361,7 +361,7 @@ def backup(store_path: str | os.PathLike[str], dest: str | os.PathLike[str]) -> 
     (the copy failed).
     """
     from dyadwatch import __version__
-    from dyadwatch.store.duckdb_store import Store
+    from dyadwatch.store.duckdb_store import _classify_open_error
 
     source = Path(store_path)
     target = Path(dest)
@@ -369,13 +369,18 @@ def backup(store_path: str | os.PathLike[str], dest: str | os.PathLike[str]) -> 
         raise StoreError(Errors.E840, where=str(source), detail="no such file")
     if target.exists():
         raise StoreError(Errors.E850, where=str(target), detail=str(target))
-    store = Store(source)  # the write lock: nothing else writes until close()
+    # opened for writing, for its lock (nothing else writes until close), but never migrated:
+    # the backup is the store as it is
+    try:
+        con = duckdb.connect(str(source))
+    except (duckdb.Error, OSError) as exc:
+        raise _classify_open_error(exc, str(source)) from exc
     try:
         try:
-            store.con.execute("CHECKPOINT")
+            con.execute("CHECKPOINT")
         except duckdb.Error as exc:
             raise StoreError(Errors.E851, where=str(source), detail=_first_line(exc)) from exc
-        report = _check(store.con, str(source), deep=False)
+        report = _check(con, str(source), deep=False)
         work = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")
         try:
             work.mkdir(parents=True)
@@ -397,7 +402,7 @@ def backup(store_path: str | os.PathLike[str], dest: str | os.PathLike[str]) -> 
             shutil.rmtree(work, ignore_errors=True)
             raise
     finally:
-        store.close()
+        con.close()
     return manifest
 
 

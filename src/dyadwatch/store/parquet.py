@@ -57,6 +57,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dyadwatch.errors import Errors, StoreError
+from dyadwatch.store.durable import fsync_file, fsync_folder
 from dyadwatch.store.schema import EVENT_COLUMNS, EXTRA_COLUMNS, EXTRAS_DDL
 
 if TYPE_CHECKING:
@@ -376,7 +377,7 @@ class PartitionSet:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
-        _fsync_folder(self.folder)
+        fsync_folder(self.folder)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -470,7 +471,7 @@ class PartWriter:
             writer.close()
             origin, year, month = key
             path = self.folder / origin / f"year={year}" / f"month={month}" / "data.parquet"
-            _fsync_file(path)
+            fsync_file(path)
             parts.append(StagedPart(origin, year, month, path, self._rows[key]))
         self._writers.clear()
         return sorted(parts, key=lambda p: (p.origin, p.year, p.month))
@@ -509,7 +510,7 @@ def _merge(paths: Sequence[Path], target: Path) -> None:
                     pending, count = [], 0
         if pending:
             writer.write_table(pa.Table.from_batches(pending, schema=schema))
-    _fsync_file(temporary)
+    fsync_file(temporary)
     os.replace(temporary, target)
     for path in paths:
         path.unlink(missing_ok=True)
@@ -529,7 +530,7 @@ def _rewrite_without(old: Path, new: Path, sources: set[str]) -> int:
             if table.num_rows:
                 writer.write_table(table)
                 kept += table.num_rows
-    _fsync_file(temporary)
+    fsync_file(temporary)
     os.replace(temporary, new)
     return kept
 
@@ -537,26 +538,6 @@ def _rewrite_without(old: Path, new: Path, sources: set[str]) -> int:
 def _remove_if_empty(folder: Path) -> None:
     with suppress(OSError):  # not empty, or gone
         folder.rmdir()
-
-
-def _fsync_file(path: Path) -> None:
-    """Flush a written file to disk, so that a manifest never names a file still in memory."""
-    with path.open("rb") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX); a no-op where folders cannot be opened."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def now_iso() -> str:

@@ -39,6 +39,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from dyadwatch.errors import ConfigError, Errors
+from dyadwatch.study.spec import period_start, period_starts
 
 if TYPE_CHECKING:
     from dyadwatch.actors import ActorDictionary
@@ -754,28 +755,6 @@ def interpass_agreement(frames: FrameSet | str | Path = "russia-afghanistan", *,
 
 # ---------------------------------------------------------------------------- the study measure
 
-def _period_start(day: dt.date, unit: str) -> dt.date:
-    if unit == "week":
-        return day - dt.timedelta(days=day.weekday())
-    if unit == "month":
-        return day.replace(day=1)
-    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-
-
-def _periods(start: dt.date, end: dt.date, unit: str) -> list[dt.date]:
-    out = []
-    current = _period_start(start, unit)
-    while current <= end:
-        out.append(current)
-        if unit == "week":
-            current += dt.timedelta(days=7)
-        else:
-            step = 1 if unit == "month" else 3
-            month = current.month - 1 + step
-            current = current.replace(year=current.year + month // 12, month=month % 12 + 1)
-    return out
-
-
 def _code_matches(code: str, actor_id: str | None, country: str | None, sector: str | None) -> bool:
     if actor_id is not None and code == actor_id:
         return True
@@ -882,11 +861,11 @@ def frame_shares(store: Store, *, source_codes: list[str], target_codes: list[st
     sentences = dyad_sentences(store, source_codes=source_codes, target_codes=target_codes, start=start, end=end,
                                dictionary=dictionary, dedup=dedup)
     labels = classifier.predict(sentences["text"].tolist()) if len(sentences) else []
-    periods = _periods(start, end, unit)
+    periods = period_starts(start, end, unit)
     totals = dict.fromkeys(periods, 0)
     framed = {(p, f): 0 for p in periods for f in classifier.frame_ids_}
     for published, found in zip(sentences["published"], labels, strict=True):
-        period = _period_start(_as_date(published, "published"), unit)
+        period = period_start(_as_date(published, "published"), unit)
         totals[period] += 1
         for frame_id in found:
             framed[(period, frame_id)] += 1

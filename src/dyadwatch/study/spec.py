@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dyadwatch.actors.dictionary import parse_date
 from dyadwatch.errors import ConfigError, Errors
 
 __all__ = [
@@ -330,16 +331,10 @@ class _Parser:
         return value.strip()
 
     def day(self, value: Any, path: str) -> dt.date:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        raise self.fail(path, f"must be a date YYYY-MM-DD. Got {value!r} instead")
+        try:
+            return parse_date(value)
+        except ValueError:
+            raise self.fail(path, f"must be a date YYYY-MM-DD. Got {value!r} instead") from None
 
     def table(self, key: str, path: str | None = None) -> Mapping[str, Any]:
         value = self.data.get(key, {})

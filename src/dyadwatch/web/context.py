@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from dyadwatch.errors import ConfigError
 from dyadwatch.library.search import Hit, SentenceIndex, refresh_index
+from dyadwatch.store.duckdb_store import max_sentence_seq, sentences_after
 from dyadwatch.web import queries
 from dyadwatch.web.access import Reader, StoreAccess
 from dyadwatch.web.models import CODE_PATTERN, CODER_PATTERN, DYAD_PATTERN, ORIGIN_PATTERN, IsoDay
@@ -48,7 +49,6 @@ class ResultCache:
         return value
 
 
-_EARLIEST, _LATEST = dt.date(1678, 1, 1), dt.date(2262, 1, 1)
 
 
 class SearchService:
@@ -61,9 +61,6 @@ class SearchService:
 
     def search(self, reader: Reader, query: str, *, limit: int, date_from: dt.date | None,
                date_to: dt.date | None, publisher: str | None) -> list[Hit]:
-        # tantivy keeps dates between 1678 and 2262; a filter beyond them changes nothing
-        date_from = min(max(date_from, _EARLIEST), _LATEST) if date_from is not None else None
-        date_to = min(max(date_to, _EARLIEST), _LATEST) if date_to is not None else None
         with self._lock:
             self._index = refresh_index(_SentenceSource(reader, self.path), self._index)
             try:
@@ -81,19 +78,10 @@ class _SentenceSource:
     search_index_path: Path
 
     def max_sentence_seq(self) -> int:
-        return int(self.reader.con.execute("SELECT coalesce(max(seq), 0) FROM sentences").fetchall()[0][0])
+        return max_sentence_seq(self.reader.con)
 
     def sentences_after(self, seq: int, batch: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
-        cursor = self.reader.con.execute(
-            "SELECT s.seq, s.doc_id, s.idx, s.text, d.published, d.publisher "
-            "FROM sentences s JOIN documents d USING (doc_id) WHERE s.seq > ? ORDER BY s.seq",
-            [seq],
-        )
-        while True:
-            rows = cursor.fetchmany(batch)
-            if not rows:
-                return
-            yield rows
+        return sentences_after(self.reader.con, seq, batch)
 
 
 @dataclass

@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 from dyadwatch.store.corrections import Correction
+from dyadwatch.store.durable import fsync_folder
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class Journal:
             finally:
                 os.close(fd)
             if new:
-                _fsync_folder(self.path.parent)
+                fsync_folder(self.path.parent)
 
     def all(self) -> list[Correction]:
         """Every correction in the journal (a torn last line, from a crash, is skipped)."""
@@ -92,14 +93,3 @@ class Journal:
             except (ValueError, KeyError, TypeError) as exc:
                 log.warning("%s: skipping an unreadable line at byte %d (%s)", self.path, offset - len(raw), exc)
         return records, offset
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
