@@ -212,16 +212,7 @@ class SegmentedRegression(_SegmentedBase):
         require_sufficient(self.method_name, insufficient(values, t0, FIT_MIN_PRE, FIT_MIN_POST))
         observed = ~np.isnan(values)
         X_full = design(n, t0)
-        X, yy = X_full[observed], values[observed]
-        n_obs = int(yy.size)
-        warnings_: list[str] = []
-        if n_obs - N_PARAMS < 2:
-            require_sufficient(self.method_name, f"only {n_obs} periods with data for a four-coefficient model")
-        if not observed.all():
-            warnings_.append(
-                f"{n - n_obs} empty period(s) left out; the Newey-West weights use the true distance in time between the remaining periods"
-            )
-        lags = min(hac_lags(n_obs, maxlags), n_obs - 1)
+        X, yy, n_obs, lags, warnings_ = _observed(self.method_name, X_full, values, observed, maxlags)
         with captured_warnings(warnings_):
             res = sm.OLS(yy, X).fit()
         params = np.asarray(res.params)
@@ -342,17 +333,8 @@ class CountITS(_SegmentedBase):
             require_sufficient(self.method_name, f"only {np.sum(values[observed]):.0f} events in all; a rate ratio needs at least 10")
 
         X_full = design(n, t0)
-        X, yy = X_full[observed], values[observed]
+        X, yy, n_obs, lags, warnings_ = _observed(self.method_name, X_full, values, observed, maxlags)
         offset = None if offset_full is None else offset_full[observed]
-        n_obs = int(yy.size)
-        warnings_: list[str] = []
-        if n_obs - N_PARAMS < 2:
-            require_sufficient(self.method_name, f"only {n_obs} periods with data for a four-coefficient model")
-        if not observed.all():
-            warnings_.append(
-                f"{n - n_obs} empty period(s) left out; the Newey-West weights use the true distance in time between the remaining periods"
-            )
-        lags = min(hac_lags(n_obs, maxlags), n_obs - 1)
 
         with captured_warnings(warnings_):
             poisson = sm.GLM(yy, X, family=sm.families.Poisson(), offset=offset).fit()
@@ -454,6 +436,23 @@ class CountITS(_SegmentedBase):
             nb_alpha=self.nb_alpha_,
         )
         return extras
+
+
+def _observed(method: str, X_full: np.ndarray, values: np.ndarray, observed: np.ndarray,
+              maxlags: int | None) -> tuple[np.ndarray, np.ndarray, int, int, list[str]]:
+    """The design and values of the periods with data, their number, the Newey-West lags, and
+    the warnings so far; too few periods for the four coefficients is refused (E623)."""
+    X, yy = X_full[observed], values[observed]
+    n_obs = int(yy.size)
+    warnings_: list[str] = []
+    if n_obs - N_PARAMS < 2:
+        require_sufficient(method, f"only {n_obs} periods with data for a four-coefficient model")
+    if not observed.all():
+        warnings_.append(
+            f"{values.size - n_obs} empty period(s) left out; the Newey-West weights use the true distance "
+            "in time between the remaining periods"
+        )
+    return X, yy, n_obs, min(hac_lags(n_obs, maxlags), n_obs - 1), warnings_
 
 
 def _band(nw: NeweyWest, X_full: np.ndarray, params: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
