@@ -17,7 +17,7 @@ demo: install
 	$(BIN)/dyadwatch demo --out dyadwatch-demo
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks fuzz
 
 typecheck: install
 	$(BIN)/mypy
@@ -29,6 +29,10 @@ test: lint typecheck unit
 
 bench: install
 	$(PY) benchmarks/run_all.py
+
+# the long fuzz run and crash harness: inputs tried per reader, kills survived per command
+fuzz: install
+	$(PY) fuzz/run.py
 
 clean:
 	rm -rf dyadwatch-demo .pytest_cache .mypy_cache .ruff_cache

@@ -9,7 +9,8 @@
   encoder only; the full run is the default.
 - ConfliBERT source/target tagging test set: the span tagger trained here on the NER training
   split (1,153 sentences), scored on the 451 test sentences; micro F1 of exact spans over the
-  S, T and R labels (conlleval / seqeval convention).
+  S, T and R labels (conlleval / seqeval convention). The tagger runs with its defaults, which
+  were chosen on folds of that training split only (never on the test split).
 - The default model's cross-validated macro F1 (5 folds) on the project's own training
   sentences, CAMEO root and quad class.
 

@@ -12,7 +12,7 @@
    server on 127.0.0.1 while an ingest writes the store; requests per second, latency, and
    server errors (none allowed).
 
-    .venv/bin/python fuzz/run.py                    # all three, default budgets
+    .venv/bin/python fuzz/run.py                    # all four, default budgets
     .venv/bin/python fuzz/run.py --seconds 60 --readers csv,gdelt2 --no-crash
     .venv/bin/python fuzz/run.py --no-fuzz --crash-trials 5 --crash-kills 4
 

@@ -402,6 +402,10 @@ class Errors:
     )
     E736 = "The Host header '{host}' is not one this dashboard serves. Open it at http://127.0.0.1:PORT/ (or pass --public)."
     E737 = "A study named '{name}' is already {state}. Wait for it to finish, then run it again."
+    E738 = (
+        "The request body is too large ({size} bytes or more; at most {limit}). Corrections and "
+        "study files are small: send one at a time."
+    )
 
     # scale-out: the local and Dask runners (dyadwatch.runner)
     E801 = "Unknown runner '{found}'. Use one of: {allowed}."

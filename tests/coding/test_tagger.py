@@ -173,3 +173,16 @@ def test_passive_voice_tells_the_agent_from_the_subject() -> None:
     assert rows["forces"]["role+voice"] == "agent|pass"
     active = _token_features(["Russian", "forces", "shelled", "the", "town", "."])
     assert active["forces"]["role+voice"] == "nsubj|act"
+
+
+def test_fold_average_blends_the_weights_of_the_fold_models(sentences: list[tuple[list[str], list[str]]]) -> None:
+    single = SpanTagger(structure_penalty=2.0, max_iterations=50, fold_average=False).fit(sentences)
+    averaged = SpanTagger(structure_penalty=2.0, max_iterations=50, fold_average=True).fit(sentences)
+    assert averaged.get_params()["fold_average"] is True and averaged.structure_penalty_ == 2.0
+    assert averaged.labels_ == single.labels_
+    # a fold model sees only two thirds of the sentences, so the average shrinks the weights
+    # that the full model alone learned, and it has attributes the full model pruned with L1
+    assert set(averaged.weights_) >= set(single.weights_)
+    assert abs(averaged.transitions_).sum() != pytest.approx(abs(single.transitions_).sum())
+    predicted = averaged.predict_bio([tokens for tokens, _ in sentences])
+    assert span_f1([tags for _, tags in sentences], predicted) >= 0.9

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared_data_dir
+from tests.conftest import PROJECT_ROOT, shared_data_dir
 from tests.reliability.crash import crash_test
 
 KILLS = 2
@@ -34,3 +34,33 @@ def test_killed_fetch_resumes_and_imports_exactly(tmp_path: Path, shared_data: P
     assert tally.problems == []
     assert tally.kills >= 1 and tally.survived == tally.kills
     assert tally.exact == 1 and tally.lost == 0 and tally.duplicated == 0
+
+
+def test_killed_backup_leaves_no_half_backup(tmp_path: Path) -> None:
+    """A backup killed at any point leaves either no folder under its name or a whole one
+    (every checksum right), and the store as it was."""
+    import random
+
+    import dyadwatch
+    from dyadwatch.store.maintenance import check, verify
+    from tests.reliability.crash import Content, cli, run_and_kill
+
+    store = tmp_path / "lib.duckdb"
+    with dyadwatch.open(store) as lib:
+        lib.ingest(str(PROJECT_ROOT / "tests" / "library" / "data"), on_error="skip")
+    before = Content.read(store)
+    rng = random.Random(5)
+    whole, span = run_and_kill(cli(["backup", str(tmp_path / "clean"), "--store", str(store)], store, tmp_path),
+                               cwd=tmp_path, store=store, delay=600)
+    assert not whole and verify(tmp_path / "clean").counts["documents"] == len(before.documents)
+    outcomes = []
+    for number in range(3):
+        dest = tmp_path / f"backup-{number}"
+        killed, _ = run_and_kill(cli(["backup", str(dest), "--store", str(store)], store, tmp_path),
+                                 cwd=tmp_path, store=store, delay=rng.uniform(0.3, 1.0) * span)
+        outcomes.append(killed)
+        if dest.exists():
+            verify(dest)  # raises when a file is missing or changed
+        assert check(store).ok
+    assert Content.read(store) == before
+    assert any(outcomes) or all((tmp_path / f"backup-{n}").exists() for n in range(3))

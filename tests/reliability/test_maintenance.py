@@ -149,6 +149,8 @@ def test_cli_check_json_and_exit_code(full_store: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["ok"] is True and data["counts"]["documents"] > 0
+    quick = runner.invoke(app, ["check", "--store", str(full_store), "--quick", "--json"])
+    assert quick.exit_code == 0 and json.loads(quick.output)["counts"] == data["counts"]
     _damage(full_store, "INSERT INTO sentences (doc_id, idx, start_char, end_char, paragraph, text) "
                         "VALUES ('gone', 0, 0, 4, 0, 'lost')")
     result = runner.invoke(app, ["check", "--store", str(full_store)])

@@ -301,21 +301,29 @@ class SpanTagger:
     Settings (keyword-only; nothing is computed until :meth:`fit`): ``c1``, ``c2`` and
     ``max_iterations`` of the CRF (L1, L2, L-BFGS iterations); ``structure_penalty`` ("auto",
     or a number >= 0: what a tagging without a source-target or reciprocal pair pays);
-    ``use_dictionary`` (mark the tokens the actor dictionary matches); ``random_state`` (the
-    folds of the "auto" penalty search).
+    ``use_dictionary`` (mark the tokens the actor dictionary matches); ``fold_average`` (average
+    the final CRF's weights with those of three CRFs trained on two thirds of the sentences each,
+    the ones the "auto" penalty search trains anyway); ``random_state`` (the folds of the "auto"
+    penalty search and of ``fold_average``).
+
+    The defaults were chosen on cross-validation folds of ConfliBERT's training sentences only:
+    c1 and c2 hardly matter there (0.05-0.5 and 0.01-0.2 within noise), while letting L-BFGS run
+    to 1000 iterations instead of 200 gained about 0.006 span F1 (it stops earlier once converged),
+    and ``fold_average`` scored as well or better at every structure penalty (0 to +0.005).
 
     Learned attributes: ``labels_``, ``transitions_``, ``weights_`` (attribute -> weight per
     label), ``structure_penalty_``, ``n_train_``.
     """
 
-    def __init__(self, *, c1: float = 0.1, c2: float = 0.05, max_iterations: int = 200,
+    def __init__(self, *, c1: float = 0.1, c2: float = 0.05, max_iterations: int = 1000,
                  structure_penalty: float | str = "auto", use_dictionary: bool = True,
-                 random_state: int = 0) -> None:
+                 fold_average: bool = True, random_state: int = 0) -> None:
         self.c1 = c1
         self.c2 = c2
         self.max_iterations = max_iterations
         self.structure_penalty = structure_penalty
         self.use_dictionary = use_dictionary
+        self.fold_average = fold_average
         self.random_state = random_state
 
     # ------------------------------------------------------------------ sklearn-style plumbing
@@ -323,7 +331,7 @@ class SpanTagger:
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations,
                 "structure_penalty": self.structure_penalty, "use_dictionary": self.use_dictionary,
-                "random_state": self.random_state}
+                "fold_average": self.fold_average, "random_state": self.random_state}
 
     def set_params(self, **params: Any) -> SpanTagger:
         for key, value in params.items():
@@ -343,12 +351,15 @@ class SpanTagger:
         features = self._featurise([tokens for tokens, _ in data])
         tags = [list(t) for _, t in data]
         penalty = self.structure_penalty
-        if penalty == "auto":
-            penalty = self._search_penalty(features, tags)
-        elif not isinstance(penalty, int | float) or isinstance(penalty, bool) or penalty < 0:
+        if penalty != "auto" and (not isinstance(penalty, int | float) or isinstance(penalty, bool) or penalty < 0):
             raise ConfigError(Errors.E460, what="structure_penalty", expected='"auto" or a number >= 0',
                               found=repr(penalty))
+        probes = self._fold_models(features, tags) if penalty == "auto" or self.fold_average else []
+        if penalty == "auto":
+            penalty = self._search_penalty(features, tags, probes)
         self._learn(features, tags)
+        if self.fold_average and probes:
+            self._average([probe for probe, _ in probes])
         self.structure_penalty_ = float(penalty)
         self.n_train_ = len(data)
         return self
@@ -443,27 +454,45 @@ class SpanTagger:
         self.weights_ = weights
         self.structure_penalty_ = 0.0
 
-    def _search_penalty(self, features: list[list[dict[str, str]]], tags: list[list[str]]) -> float:
-        """The penalty that tags held-out training sentences best (3 folds)."""
+    def _fold_models(self, features: list[list[dict[str, str]]],
+                     tags: list[list[str]]) -> list[tuple[SpanTagger, list[int]]]:
+        """Three CRFs, each trained on two thirds of the sentences, with the indices each held out."""
         order = list(range(len(features)))
         random.Random(self.random_state).shuffle(order)
-        scores = dict.fromkeys(_PENALTY_GRID, 0.0)
+        models: list[tuple[SpanTagger, list[int]]] = []
         for fold in range(3):
             held = set(order[fold::3])
             train = [i for i in range(len(features)) if i not in held]
             if not held or not train:
-                return 0.0
-            probe = SpanTagger(**{**self.get_params(), "structure_penalty": 0.0})
+                return []
+            probe = SpanTagger(**{**self.get_params(), "structure_penalty": 0.0, "fold_average": False})
             probe._learn([features[i] for i in train], [tags[i] for i in train])
-            held_sorted = sorted(held)
-            candidates = [probe._candidates(features[i]) for i in held_sorted]
-            gold = [tags[i] for i in held_sorted]
+            models.append((probe, sorted(held)))
+        return models
+
+    def _search_penalty(self, features: list[list[dict[str, str]]], tags: list[list[str]],
+                        probes: list[tuple[SpanTagger, list[int]]]) -> float:
+        """The penalty that tags held-out training sentences best (3 folds)."""
+        if not probes:
+            return 0.0
+        scores = dict.fromkeys(_PENALTY_GRID, 0.0)
+        for probe, held in probes:
+            candidates = [probe._candidates(features[i]) for i in held]
+            gold = [tags[i] for i in held]
             for penalty in _PENALTY_GRID:
                 scores[penalty] += span_f1(gold, [_pick(c, penalty) for c in candidates])
         best = max(_PENALTY_GRID, key=lambda p: (round(scores[p], 6), -p))
         log.info("structure penalty %.1f (held-out span F1 by penalty: %s)", best,
                  {p: round(s / 3, 3) for p, s in scores.items()})
         return best
+
+    def _average(self, others: list[SpanTagger]) -> None:
+        """Average this CRF's weights with those of ``others`` (a bagged linear model: less variance)."""
+        models = [self, *[m for m in others if m.labels_ == self.labels_]]
+        self.transitions_ = sum((m.transitions_ for m in models), np.zeros_like(self.transitions_)) / len(models)
+        zero = np.zeros(len(self.labels_))
+        attributes = set().union(*(m.weights_ for m in models))
+        self.weights_ = {a: sum((m.weights_.get(a, zero) for m in models), zero) / len(models) for a in attributes}
 
     def _emissions(self, features: list[dict[str, str]]) -> np.ndarray:
         emissions = np.zeros((len(features), len(self.labels_)))

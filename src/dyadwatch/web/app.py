@@ -27,7 +27,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dyadwatch.errors import DyadwatchError
+from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.web.access import StoreAccess
 from dyadwatch.web.context import HERE, Dashboard, render
 from dyadwatch.web.security import CSRF_COOKIE, STATUS, Security, WebError
@@ -67,7 +67,7 @@ def create_app(
     None: read it from ``app.state.dashboard.security.token``). ``folder`` is where the
     dashboard keeps its snapshots, journal, index and studies (default ``<store>.web``).
     ``allowed_hosts`` are the Host names served (default: loopback names). The snapshot is
-    taken here; the app's shutdown (or ``app.state.dashboard.close()``) stops its thread.
+    taken here; the app's shutdown (or ``app.state.dashboard.access.stop()``) stops its thread.
     """
     access = StoreAccess(store_path, folder=folder, poll_interval=poll_interval, wait=wait)
     access.start()
@@ -99,6 +99,14 @@ def create_app(
     for module in (system, library, events, dyads, review, studies):
         app.include_router(module.router)
     return app
+
+
+# the largest request body read: a study file upload (studies.MAX_UPLOAD) with its form around it
+MAX_BODY = 512 * 1024
+
+
+async def _empty_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
 
 
 def _install_middleware(app: FastAPI, security: Security) -> None:
@@ -134,6 +142,14 @@ class Guard:
             answer = Response(status_code=405 if allowed else 404, headers={"Allow": ", ".join(allowed)} if allowed else None)
             await answer(scope, receive, self._with_headers(scope, send, None))
             return
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            bounded = await self._bounded_body(request, receive)
+            if bounded is None:
+                scope.setdefault("state", {})["csrf"] = ""
+                too_large = WebError(Errors.E738, size=MAX_BODY + 1, limit=MAX_BODY)
+                await _error_response(request, 413, too_large.code, str(too_large))(scope, _empty_body, send)
+                return
+            receive = bounded
         path: str = scope["path"]
         if not path.startswith("/api") and scope.get("query_string"):
             # an HTML form sends its empty fields as "name=": for the pages, empty means not given
@@ -145,6 +161,38 @@ class Guard:
         scope.setdefault("state", {})["csrf"] = csrf
         new_cookie = csrf if fresh and not path.startswith(("/static", "/api", "/vendor")) else None
         await self.app(scope, receive, self._with_headers(scope, send, new_cookie))
+
+    @staticmethod
+    async def _bounded_body(request: Request, receive: Receive) -> Receive | None:
+        """The body read here, at most MAX_BODY bytes, and replayed to the app; None when it is
+        larger (by its Content-Length, or as it streams in): nothing bigger is ever held."""
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return await receive()  # after the body: a disconnect, as the server tells it
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return replay
 
     @staticmethod
     def _with_headers(scope: Scope, send: Send, new_cookie: str | None) -> Send:
