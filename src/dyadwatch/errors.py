@@ -100,6 +100,10 @@ class Errors:
         "The search query cannot be parsed ({detail}). Close quotes and parentheses, put "
         "a word on each side of AND / OR, and put words holding ':' in quotes."
     )
+    E231 = (
+        "No room to write while reading this source ({detail}). Free disk space (or raise the "
+        "file-size limit) and run the ingest again: what is stored is kept, and what is done is skipped."
+    )
 
     # actor dictionaries
     E301 = "{detail}. Fix the syntax of the dictionary file."

@@ -431,7 +431,7 @@ def test_resume_after_an_interrupted_fetch(site: Site, tmp_path: Path) -> None:
         first = fetch_gdelt(tmp_path, DAY, DAY, base_url=base, fetcher=once)
     # the run ends with the file missing, its reason given, and the part kept
     [missing] = first.missing
-    assert missing.name == SLOTS[2] and missing.reason.startswith("The connection failed after 1 tries")
+    assert missing.name == SLOTS[2] and missing.reason.startswith("[E223] The connection failed after 1 tries")
     part = tmp_path / (SLOTS[2] + ".part")
     assert part.stat().st_size == cut and not (tmp_path / SLOTS[2]).exists()
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -175,6 +177,26 @@ def test_skip_on_error_stores_the_good_ones_and_lists_the_bad(tmp_path: Path) ->
         assert codes == ["E202", "E203", "E204", "E205", "E206"]
         wheres = {item.code: item.where for item in report.skipped}
         assert wheres["E204"].endswith("lines.jsonl:2") and wheres["E205"].endswith("lines.jsonl:3")
+
+
+@pytest.mark.parametrize("number", [errno.ENOSPC, errno.EFBIG])
+def test_no_room_on_the_disk_is_said_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: int) -> None:
+    # a full disk while a source is read (a library unpacking its model, a temporary file) is the
+    # machine's problem: a coded error that says to free space, nothing stored of the source
+    from dyadwatch.library import ingest as ingest_module
+
+    def no_room(*args: object) -> list[object]:
+        raise OSError(number, os.strerror(number))
+
+    (tmp_path / "a.txt").write_text("Kyrgyzstan joined CSTO drills near the Tajik-Afghan border.")
+    monkeypatch.setattr(ingest_module, "segment", no_room)
+    with dyadwatch.open(tmp_path / "s.duckdb") as lib:
+        report = lib.ingest(str(tmp_path / "a.txt"), on_error="skip")
+        assert report.documents_added == 0
+        [problem] = report.skipped
+        assert problem.code == "E231" and "Free disk space" in str(problem)
+        assert str(tmp_path / "a.txt") in str(problem)
+        assert lib.count_documents() == 0
 
 
 def test_cli_ingest_library_show_and_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

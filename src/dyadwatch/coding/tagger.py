@@ -14,7 +14,9 @@ meeting or an agreement).
 Decoding is dyadwatch's own Viterbi over the learned weights, with one addition: a sentence
 whose best tagging has no source-and-target pair (nor a reciprocal pair) pays a penalty, so
 that a dyadic reading wins when it is nearly as likely. ``structure_penalty="auto"`` picks the
-penalty on held-out folds of the training sentences.
+penalty on held-out folds of the training sentences; the three CRFs trained for those folds are
+then averaged with the final one (``fold_average``), which makes the weights less dependent on
+any one sentence.
 
 >>> from dyadwatch.coding.tagger import SpanTagger
 >>> train = [(["Kenya", "hosted", "Uganda", "."], ["B-S", "O", "B-T", "O"]),

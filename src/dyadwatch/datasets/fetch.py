@@ -612,12 +612,15 @@ def _mismatch(listed: ListedFile, size: int, md5: str) -> str | None:
 
 
 def _reason(err: FetchError) -> str:
+    """The reason a file is missing, short: the HTTP status, or the failure with its code (so
+    that it can be looked up)."""
     status = err.values.get("status")
     if status in (404, 410):
         return f"HTTP {status}: in the file list but not on the server"
     if status is not None:
         return f"HTTP {status} from the server"
-    return err.detail.split(". ", 1)[0]
+    reason = err.detail.split(". ", 1)[0]
+    return f"[{err.code}] {reason}" if err.code else reason
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ is already stored is not stored again: re-running an ingest adds nothing.
 
 from __future__ import annotations
 
+import errno
 import itertools
 import logging
 import multiprocessing
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from dyadwatch.runner import Runner
 
 log = logging.getLogger(__name__)
+
+# a full disk, a file-size limit, a quota, a read-only file system
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS})
 
 OnError = Literal["stop", "skip"]
 Span = tuple[int, int, int]  # a sentence's (start, end, paragraph) in its document
@@ -201,6 +205,11 @@ def prepare_source(ref: SourceRef, fetcher: Fetcher | None = None) -> Prepared:
             out.signatures.append(to_bytes(signature(doc.text)))
     except DyadwatchError as exc:
         return Prepared(problems=[exc])
+    except OSError as exc:
+        if exc.errno in _NO_ROOM:  # the machine's problem, not the source's: say so, no traceback
+            return Prepared(problems=[SourceError(Errors.E231, where=ref.location, detail=str(exc))])
+        log.exception("unexpected error reading %s", ref.location)
+        return Prepared(problems=[SourceError(Errors.E201, where=ref.location, detail=f"{type(exc).__name__}: {exc}")])
     except Exception as exc:  # a reader's bug or a library's surprise: still the source's problem
         log.exception("unexpected error reading %s", ref.location)
         return Prepared(problems=[SourceError(Errors.E201, where=ref.location, detail=f"{type(exc).__name__}: {exc}")])

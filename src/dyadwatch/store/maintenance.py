@@ -46,6 +46,7 @@ from typing import Any
 import duckdb
 
 from dyadwatch.errors import Errors, StoreError
+from dyadwatch.store.durable import fsync_folder
 from dyadwatch.store.schema import APP_ID, SCHEMA_VERSION
 
 __all__ = [
@@ -394,7 +395,7 @@ def backup(store_path: str | os.PathLike[str], dest: str | os.PathLike[str]) -> 
             )
             _write_json(work / BACKUP_FILE, manifest.as_dict())
             os.replace(work, target)
-            _fsync_folder(target.parent)
+            fsync_folder(target.parent)
         except (OSError, subprocess.CalledProcessError) as exc:
             shutil.rmtree(work, ignore_errors=True)
             raise StoreError(Errors.E851, where=str(target), detail=_os_detail(exc)) from exc
@@ -468,15 +469,6 @@ def _write_json(path: Path, data: Any) -> None:
         json.dump(data, handle, indent=1, sort_keys=True)
         handle.flush()
         os.fsync(handle.fileno())
-
-
-def _fsync_folder(folder: Path) -> None:
-    with suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _os_detail(exc: BaseException) -> str:
@@ -565,7 +557,7 @@ def restore(backup_dir: str | os.PathLike[str], store_path: str | os.PathLike[st
                 with suppress(OSError):
                     os.replace(keep, original)
             raise
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
     except OSError as exc:
         raise StoreError(Errors.E104, where=str(target), detail=_os_detail(exc)) from exc
     finally:
