@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 import os
 import subprocess
 import sys
@@ -145,6 +146,43 @@ def test_cli_writes_results_json_and_csv(study_store: Path, tmp_path: Path) -> N
         evidence = list(csv.DictReader(fh))
     assert {e["hypothesis"] for e in evidence} == {"H1"} and len(evidence) == 5
     assert (out / "frames.csv").read_text(encoding="utf-8").startswith("dyad,period,frame,share,n_sentences")
+
+
+def test_cli_on_a_runners_workers_gives_the_local_results(study_store: Path, tmp_path: Path) -> None:
+    # --workers 2: the measures computed per partition in a process pool and merged (the Dask
+    # path uses the same partials; tests/runner compares it with a local cluster)
+    study = tmp_path / "study.toml"
+    study.write_text(STUDY, encoding="utf-8")
+    documents = []
+    for name, extra in (("here", []), ("pool", ["--runner", "local", "--workers", "2"])):
+        out = tmp_path / name
+        proc = subprocess.run(
+            [sys.executable, "-m", "dyadwatch.cli.main", "study", str(study), "--out", str(out),
+             "--store", str(study_store), *extra],
+            capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "200"},
+        )
+        assert proc.returncode == 0, proc.stderr
+        document = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        document.pop("run_at")
+        documents.append(document)
+        if extra:
+            assert "runner: local (2 processes)" in proc.stderr
+    here, pool = documents
+    # the same numbers, up to the order in which the workers' sums were added
+    assert same(pool["series"], here["series"])
+    assert same(pool["hypotheses"], here["hypotheses"])
+    assert same(pool, here)
+
+
+def same(a: object, b: object) -> bool:
+    """Equal structures, floats equal to 1e-9 relative."""
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
 
 
 def test_a_store_without_events_of_the_sources_is_a_clear_error(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,14 @@ from rich.table import Table
 
 import dyadwatch
 from dyadwatch.cli._common import StoreOption, console
+from dyadwatch.runner.analytics import study_partials
+from dyadwatch.runner.cli import (
+    RunnerOption,
+    RunsDirOption,
+    SchedulerOption,
+    WorkersOption,
+    open_runner,
+)
 from dyadwatch.study.run import run_study
 from dyadwatch.study.spec import StudySpec
 
@@ -19,12 +28,26 @@ def study(
     out: Annotated[Path, typer.Option(help="Folder for results.json, series.csv, hypotheses.csv, evidence.csv, frames.csv.")] = Path("study-results"),
     store: StoreOption = None,
     report: Annotated[bool, typer.Option("--report", help="Also write the HTML report into OUT/report.")] = False,
+    runner: RunnerOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    runs_dir: RunsDirOption = None,
 ) -> None:
-    """Measure the study's dyads, test its hypotheses and write the results with their evidence."""
+    """Measure the study's dyads, test its hypotheses and write the results with their evidence.
+
+    With --runner dask (or --workers N) the measures are computed per Parquet partition on the
+    workers and merged by the same code as the local run."""
     spec = StudySpec.load(file)
-    with dyadwatch.open(store, read_only=True) as lib:
+    distributed = runner != "local" or workers is not None
+    with ExitStack() as stack:
+        where = stack.enter_context(open_runner(runner, scheduler=scheduler, workers=workers)) if distributed else None
+        lib = stack.enter_context(dyadwatch.open(store, read_only=True))
         with console.status("running the study") as status:
-            results = run_study(lib.store, spec, progress=lambda msg: status.update(msg))
+            partials = None
+            if where is not None:
+                status.update(f"aggregating events on {where.describe()}")
+                partials = study_partials(lib.store, spec, runner=where, runs_dir=runs_dir)
+            results = run_study(lib.store, spec, progress=lambda msg: status.update(msg), partials=partials)
         folder = results.write(out)
         store_path = lib.store.path
     _print(results.hypotheses)

@@ -105,8 +105,14 @@ def run_study(
     *,
     relation: str = "all_events",
     progress: Callable[[str], None] | None = None,
+    partials: pd.DataFrame | None = None,
 ) -> StudyResults:
-    """Compute every measure of ``spec`` over ``store``, test its hypotheses, gather evidence."""
+    """Compute every measure of ``spec`` over ``store``, test its hypotheses, gather evidence.
+
+    ``partials`` are the study's additive partials when they were computed elsewhere (on a
+    runner's workers: :func:`dyadwatch.runner.analytics.study_partials`); by default they are
+    computed here, over ``relation``.
+    """
     from dyadwatch import __version__
 
     say = progress or (lambda _msg: None)
@@ -120,7 +126,8 @@ def run_study(
             detail=f"sources {', '.join(spec.sources)}; the store has {', '.join(f'{o}: {n}' for o, n in origins.items()) or 'no events'}",
         )
     say("aggregating events")
-    partials = partial_aggregates(con, relation, spec)
+    if partials is None or partials.empty:
+        partials = partial_aggregates(con, relation, spec)
     long = finalise(partials, spec)
     frames_long, frame_rows, classifier, frameset = _frames(store, spec, say)
     if not frames_long.empty:
