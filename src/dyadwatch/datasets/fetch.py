@@ -53,6 +53,7 @@ import httpx
 
 from dyadwatch.errors import ConfigError, DatasetError, Errors, FetchError
 from dyadwatch.library.fetch import Fetcher
+from dyadwatch.store.durable import file_digest
 
 __all__ = [
     "GDELT1_BASE_URL",
@@ -592,16 +593,6 @@ def _range_starts_at(response: httpx.Response, offset: int) -> bool:
     return match is not None and int(match.group(1)) == offset
 
 
-def _digest(path: Path, algorithm: str = "md5") -> tuple[int, str]:
-    hasher = hashlib.new(algorithm, usedforsecurity=False)
-    size = 0
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            hasher.update(block)
-            size += len(block)
-    return size, hasher.hexdigest()
-
-
 def _mismatch(listed: ListedFile, size: int, md5: str) -> str | None:
     problems = []
     if listed.size is not None and size != listed.size:
@@ -875,7 +866,7 @@ class _GdeltRun:
         final = self.dest / name
         part = final.with_name(name + _PART)
         if final.exists():
-            size, md5 = _digest(final)
+            size, md5 = file_digest(final, "md5")
             problem = _mismatch(listed, size, md5)
             if problem is None:
                 return self._filter(_Outcome(name, url, "present", path=final), md5)
@@ -897,7 +888,7 @@ class _GdeltRun:
                     return _Outcome(name, url, "missing", received, missing=MissingFile(name, url, _reason(err)))
                 received += got.received
                 resumed = got.resumed
-            size, md5 = _digest(part)
+            size, md5 = file_digest(part, "md5")
             problem = _mismatch(listed, size, md5)
             if problem is None:
                 os.replace(part, final)
@@ -1107,7 +1098,7 @@ def _fetch_ucdp_file(url: str, final: Path, record_path: Path, version: str, str
     name = final.name
     if final.exists():
         record = _read_json(record_path)
-        size, sha256 = _digest(final, "sha256")
+        size, sha256 = file_digest(final)
         if record is not None and (record.get("size"), record.get("sha256")) == (size, sha256):
             return _Outcome(name, url, "present", path=final), int(record["rows"])
         if record is None:  # a run stopped between renaming the file and writing its record
@@ -1135,7 +1126,7 @@ def _fetch_ucdp_file(url: str, final: Path, record_path: Path, version: str, str
             resumed = got.resumed
             problem, csv_name, rows = _check_ged(part)
         if problem is None:
-            size, sha256 = _digest(part, "sha256")
+            size, sha256 = file_digest(part)
             os.replace(part, final)
             final.with_name(name + _CORRUPT).unlink(missing_ok=True)
             _write_json(record_path, _ged_record(url, version, final, size, sha256, csv_name, rows))
@@ -1145,7 +1136,7 @@ def _fetch_ucdp_file(url: str, final: Path, record_path: Path, version: str, str
         logger.info("%s is not valid after resuming (%s); fetching it whole", name, problem)
     kept = final.with_name(name + _CORRUPT)
     os.replace(part, kept)
-    size, sha256 = _digest(kept, "sha256")
+    size, sha256 = file_digest(kept)
     logger.info("%s is corrupt: %s (kept as %s)", name, problem, kept)
     return _Outcome(name, url, "corrupt", received, corrupt=CorruptFile(name, url, problem or "", got_size=size, kept_as=kept)), None
 

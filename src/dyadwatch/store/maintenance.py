@@ -30,7 +30,6 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -46,7 +45,7 @@ from typing import Any
 import duckdb
 
 from dyadwatch.errors import Errors, StoreError
-from dyadwatch.store.durable import fsync_folder
+from dyadwatch.store.durable import file_digest, fsync_folder
 from dyadwatch.store.schema import APP_ID, SCHEMA_VERSION
 
 __all__ = [
@@ -63,7 +62,6 @@ BACKUP_FILE = "BACKUP.json"
 BACKUP_FORMAT = "dyadwatch-backup/1"
 _PARTITIONS = ".partitions"
 _SEARCH = ".search"
-_CHUNK = 1 << 20
 # the tables a full scan reads to their end (DuckDB verifies each block's checksum on read)
 _TABLES = ("dyadwatch_meta", "documents", "sentences", "sources", "runs", "actors", "events",
            "corrections", "coded_documents", "dataset_extras")
@@ -453,15 +451,8 @@ def _copy_files(copies: Sequence[tuple[Path, str]], work: Path) -> None:
 
 def _describe(folder: Path, rel: str) -> BackupFile:
     path = folder / rel
-    return BackupFile(rel, path.stat().st_size, _sha256(path))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    size, sha256 = file_digest(path)
+    return BackupFile(rel, size, sha256)
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -493,7 +484,7 @@ def verify(backup_dir: str | os.PathLike[str]) -> BackupManifest:
             raise StoreError(Errors.E853, where=str(folder), detail=f"{item.path!r} points outside the backup")
         if not path.is_file():
             raise StoreError(Errors.E853, where=str(folder), detail=f"{item.path} is missing")
-        if path.stat().st_size != item.size or _sha256(path) != item.sha256:
+        if path.stat().st_size != item.size or file_digest(path)[1] != item.sha256:
             raise StoreError(Errors.E853, where=str(folder), detail=f"{item.path} does not match its SHA-256")
     return manifest
 

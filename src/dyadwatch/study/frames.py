@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from dyadwatch.actors.dictionary import parse_date
 from dyadwatch.errors import ConfigError, Errors
 from dyadwatch.study.spec import period_start, period_starts
 
@@ -877,15 +878,7 @@ def frame_shares(store: Store, *, source_codes: list[str], target_codes: list[st
 
 
 def _as_date(value: Any, name: str) -> dt.date:
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ConfigError(Errors.E634, name=name, allowed="a date (YYYY-MM-DD)", found=str(value))
+    try:
+        return parse_date(value, what=name)
+    except ValueError:
+        raise ConfigError(Errors.E634, name=name, allowed="a date (YYYY-MM-DD)", found=str(value)) from None
