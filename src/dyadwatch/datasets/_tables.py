@@ -101,21 +101,27 @@ def tsv_rows(path: Path, ctx: ReadContext, *, dataset: str, missing: tuple[str, 
             if header is None:
                 header = Header.of(fields)
                 continue
-            ctx.rows += 1
             if trailing_tabs:
                 while len(fields) > len(header.names) and fields[-1] == "":
                     fields.pop()
-            if len(fields) != len(header.names):
-                error = ctx.problem(DatasetError(
-                    Errors.E507, where=f"{ctx.location}:{number}", line=number, found=len(fields),
-                    dataset=dataset, expected=len(header.names),
-                ))
-                if error:
-                    yield error
-                continue
-            yield Row(header, fields, number, missing)
+            record = _record(ctx, header, fields, number, dataset, missing)
+            if record is not None:
+                yield record
         if header is None:
             raise DatasetError(Errors.E514, where=ctx.location, detail="not even a header line")
+
+
+def _record(ctx: ReadContext, header: Header, fields: list[str], number: int, dataset: str,
+            missing: tuple[str, ...]) -> Row | DatasetError | None:
+    """A data line counted and read: its row, or the error of a line of the wrong width (None
+    once the context has listed enough of them)."""
+    ctx.rows += 1
+    if len(fields) == len(header.names):
+        return Row(header, fields, number, missing)
+    return ctx.problem(DatasetError(
+        Errors.E507, where=f"{ctx.location}:{number}", line=number, found=len(fields),
+        dataset=dataset, expected=len(header.names),
+    ))
 
 
 def csv_rows(path: Path, ctx: ReadContext, *, dataset: str, missing: tuple[str, ...] = ("",)) -> Iterator[Row | DatasetError]:
@@ -133,16 +139,9 @@ def csv_rows(path: Path, ctx: ReadContext, *, dataset: str, missing: tuple[str, 
                 if header is None:
                     header = Header.of(fields)
                     continue
-                ctx.rows += 1
-                if len(fields) != len(header.names):
-                    error = ctx.problem(DatasetError(
-                        Errors.E507, where=f"{ctx.location}:{number}", line=number, found=len(fields),
-                        dataset=dataset, expected=len(header.names),
-                    ))
-                    if error:
-                        yield error
-                    continue
-                yield Row(header, fields, number, missing)
+                record = _record(ctx, header, fields, number, dataset, missing)
+                if record is not None:
+                    yield record
         except UnicodeDecodeError as exc:
             raise DatasetError(Errors.E515, where=f"{ctx.location}:{start}", line=start, detail=str(exc)) from exc
         except csv.Error as exc:
