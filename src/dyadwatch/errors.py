@@ -275,6 +275,11 @@ class Errors:
         "The file list holds no {what} ({detail}). Check that --list-url points at GDELT's "
         "list for this version, or re-run with --refresh-list."
     )
+    E550 = (
+        "The folder holds {count} filtered copies of this download ({detail}), each kept for other "
+        "actors; importing more than one would store the rows they share twice. Name the one to "
+        "import, or the zip itself for every row."
+    )
 
     # studies
     E601 = "Study file, key '{key}': {detail}."

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from dyadwatch.actors import ActorDictionary, import_petrarch_actors, import_petrarch_agents
+from dyadwatch.actors import (
+    ActorDictionary,
+    import_countryinfo,
+    import_petrarch_actors,
+    import_petrarch_agents,
+)
 from dyadwatch.errors import DictionaryError
 
 ACTORS = """\
@@ -89,3 +94,107 @@ def test_real_phoenix_files(shared_data: Path) -> None:
     assert {"GOV", "MIL", "AGR"} <= {a.sector for a in agents}
     international = import_petrarch_actors(folder / "Phoenix.International.actors.txt")
     assert any(a.name.startswith("Shanghai Cooperation") for a in international)
+
+
+# ---- CountryInfo, the source of the Phoenix country actors
+
+COUNTRYINFO = """\
+<!-- a CountryInfo file
+<Country>: documentation, not a block
+-->
+<Country>
+<CountryCode>TJK</CountryCode>
+<CountryName>TAJIKISTAN</CountryName>
+<Nationality>
+\tTAJIK_
+\tTADZHIK_
+</Nationality>
+<Capital>
+\tDUSHANBE_
+</Capital>
+<Leaders>
+\t<Presidents>
+\t\t{EMOMALI_RAHMONOV_}{EMOMALII_RAHMON_}\t[19941116 - 20061106]  [B:19520101]  [>20061106]
+\t</Presidents>
+\t<Prime ministers>
+\t\tAKIL_AKILOV_\t[19991220 - 20131123]  [B:19440101]
+\t</Prime ministers>
+</Leaders>
+<Government>
+\tHAMROKHON_ZARIFI_\t[TJKGOV 20060101 - 20130631][TJKGOVEDU <20051231]\t# Minister of Foreign Affairs & Minister of Education
+\tBROKEN_ENTRY_\t[TJKGOV 2006-01-01]\t# a date in the wrong shape
+</Government>
+</Country>
+<Country>
+<CountryCode>[USRKGZ <19910831][KGZUNR 19910831-19911221][KGZ >19911221]</CountryCode>
+<CountryName>KYRGYZSTAN</CountyName>
+</Country>
+"""
+
+
+def test_countryinfo_states_people_and_dated_roles(tmp_path: Path) -> None:
+    path = tmp_path / "CountryInfo.mine.txt"
+    path.write_text(COUNTRYINFO)
+    records = {a.name: a for a in import_countryinfo(path)}
+    assert set(records) == {"Tajikistan", "Kyrgyzstan", "Emomali Rahmonov", "Akil Akilov", "Hamrokhon Zarifi"}
+    tajikistan = records["Tajikistan"]
+    assert (tajikistan.kind, tajikistan.country, tajikistan.aliases) == ("state", "TJK", ("Tajik", "Tadzhik", "Dushanbe"))
+    assert tajikistan.source == "CountryInfo.mine.txt:4"
+    assert records["Kyrgyzstan"].country == "KGZ"  # the latest code of a state with a dated history
+    rahmon = records["Emomali Rahmonov"]
+    assert rahmon.aliases == ("Emomalii Rahmon",)
+    assert [(r.title, r.start, r.end) for r in rahmon.roles] == [
+        ("Presidents", dt.date(1994, 11, 16), dt.date(2006, 11, 6)),
+        ("Presidents", dt.date(2006, 11, 6), None),  # [>date]: in office from, at the file's last update
+    ]
+    zarifi = records["Hamrokhon Zarifi"]
+    # one title per code; "20130631" (no such day) read as the month's last day; [<date]: until
+    assert [(r.sector, r.title, r.start, r.end, r.attributes) for r in zarifi.roles] == [
+        ("GOV", "Minister of Education", None, dt.date(2005, 12, 31), ("cameo=TJKGOVEDU",)),
+        ("GOV", "Minister of Foreign Affairs", dt.date(2006, 1, 1), dt.date(2013, 6, 30), ("cameo=TJKGOV",)),
+    ]
+    assert zarifi.source == "CountryInfo.mine.txt:23"
+
+
+def test_countryinfo_bad_line_is_skipped_or_raises_in_strict_mode(tmp_path: Path) -> None:
+    path = tmp_path / "CountryInfo.bad.txt"
+    path.write_text(COUNTRYINFO)
+    assert "Broken Entry" not in {a.name for a in import_countryinfo(path)}
+    with pytest.raises(DictionaryError) as info:
+        import_countryinfo(path, strict=True)
+    assert info.value.code == "E307" and f"{path}:24" in str(info.value)
+
+
+def test_imported_names_the_base_knows_stay_with_the_base(tmp_path: Path, actors: ActorDictionary) -> None:
+    path = tmp_path / "CountryInfo.mine.txt"
+    path.write_text(COUNTRYINFO)
+    merged = ActorDictionary.from_actors(import_countryinfo(path), base=actors)
+    # "Tajik" and "Dushanbe" are the packaged state's: the import does not make them ambiguous
+    [mention] = merged.resolver().tag("Tajik troops crossed the border.", "2010-01-01")
+    assert mention.actor_id is not None and not mention.actor_id.startswith("countryinfo:")
+    assert (mention.country, mention.sector) == ("TJK", "MIL")
+    assert merged.lookup("Dushanbe", "2010-01-01").actor_id == "tjk"
+    # a name only the import has resolves to the imported entry, on its dated role, with its source
+    result = merged.lookup("Hamrokhon Zarifi", "2008-05-01")
+    assert result.code == "TJKGOV" and result.actor is not None
+    assert result.actor.source == "CountryInfo.mine.txt:23"
+    assert result.role is not None and result.role.title == "Minister of Foreign Affairs"
+
+
+def test_real_countryinfo_file(shared_data: Path, actors: ActorDictionary) -> None:
+    records = import_countryinfo(shared_data / "cameo-actors" / "CountryInfo.140728.txt.gz")
+    states = {a.country: a for a in records if a.kind == "state"}
+    assert len(states) > 200
+    assert {"Afghan", "Kabul"} <= set(states["AFG"].aliases)
+    people = {a.name: a for a in records if a.kind == "person"}
+    assert len(people) > 10_000
+    karzai = people["Hamid Karzai"]
+    assert any(r.country == "AFG" and r.sector == "GOV" and r.start == dt.date(2001, 12, 22) for r in karzai.roles)
+    assert karzai.source is not None and karzai.source.startswith("CountryInfo.140728.txt.gz:")
+    merged = ActorDictionary.from_actors(records, base=actors)
+    result = merged.lookup("Sultan Ali Keshtmand", "1985-01-01")  # an Afghan prime minister of the 1980s
+    assert result.code == "AFGGOV" and result.actor is not None
+    assert result.actor.source is not None and result.actor.source.startswith("CountryInfo.140728.txt.gz:")
+    # the packaged, dated entries keep resolving what they know
+    assert merged.lookup("Taliban", "2022-01-01").code == "AFGGOV"
+    assert merged.lookup("Lavrov", "2021-10-20").actor_id == "sergey-lavrov"

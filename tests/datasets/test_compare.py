@@ -127,3 +127,55 @@ def test_cli_bad_options(app: typer.Typer, store_path: Path) -> None:
     assert result.exit_code == 2 and "SOURCE-TARGET" in result.output
     result = runner.invoke(app, ["compare", "--dyad", "RUS-AFG", "--by", "decade", "--store", str(store_path)])
     assert result.exit_code == 2
+
+
+def test_sources_side_by_side_with_icews_stories(store: Store, tmp_path: Path) -> None:
+    """Own coding, GDELT and ICEWS in one frame; ICEWS's events of one story count once."""
+    from tests.datasets.rows import DATA
+
+    _sources(store, tmp_path)
+    header, lavrov = (DATA / "icews_no_cameo_column.tab").read_text().splitlines()[:2]
+    again = lavrov.split("\t")
+    again[0], again[11] = "900005", "2"  # the same story (555), another sentence, the same event type
+    other = lavrov.split("\t")
+    other[0], other[10], other[1] = "900006", "777", "2021-11-03"  # another story, in November
+    path = write_lines(tmp_path / "events.2021.tab", [header, lavrov, "\t".join(again), "\t".join(other)])
+    import_dataset(store, "icews", [str(path)])
+    frame = compare(store, "RUS-AFG", by="month")
+    rows = {(r["source"], str(r["period"])[:7]): r for r in frame.to_dict("records")}
+    assert {source for source, _ in rows} == {"dyadwatch", "gdelt2", "icews"}
+    icews = rows[("icews", "2021-10")]
+    assert (icews["events"], icews["stories"], icews["verbal_cooperation"]) == (2, 1, 1)
+    assert icews["goldstein_sum"] == pytest.approx(2.8) and icews["goldstein_mean"] == pytest.approx(2.8)
+    assert rows[("icews", "2021-11")]["stories"] == 1
+    raw = compare(store, "RUS-AFG", by="month", dedupe=False, origins=["icews"])
+    assert raw["events"].tolist() == [2, 1] and raw["verbal_cooperation"].tolist() == [2, 1]
+
+
+def test_cli_import_of_a_folder_of_zipped_and_gzipped_files(app: typer.Typer, store_path: Path, tmp_path: Path) -> None:
+    import gzip
+    import zipfile
+
+    from tests.datasets.rows import DATA
+
+    folder = tmp_path / "icews"
+    folder.mkdir()
+    text = (DATA / "icews_no_cameo_column.tab").read_text()
+    with zipfile.ZipFile(folder / "events.2021.20211104120000.tab.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("events.2021.20211104120000.tab", text)
+    lines = text.splitlines()
+    (folder / "events.2021.week44.tab.gz").write_bytes(gzip.compress(("\n".join([lines[0], lines[4]]) + "\n").encode()))
+    args = ["import", "icews", str(folder), "--store", str(store_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    # three events from the zip (one identical row collapsed), the gzip's row is one of them
+    said = " ".join(result.output.split())
+    assert "3 icews events added (table) from 5 rows of 2 files" in said and "2 duplicates collapsed" in said
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0 and "0 icews events added" in again.output and "2 files unchanged" in again.output
+    with Store(store_path, read_only=True) as store:
+        from dyadwatch.store.parquet import register_partitions
+
+        register_partitions(store)
+        rows = store.con.execute("SELECT DISTINCT dataset_version FROM all_events").fetchall()
+    assert rows == [("20211104120000",)]

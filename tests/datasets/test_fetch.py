@@ -863,3 +863,76 @@ def test_cli_import_hook(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyP
     [(store, dataset, paths)] = calls
     assert store == str(tmp_path / "s.duckdb") and dataset == "gdelt2"
     assert [Path(p).name for p in paths] == [n.replace(".zip", ".USA.tsv") for n in SLOTS if n != SLOTS[1]]
+
+
+def test_cli_fetch_filter_and_import_into_the_store(site: Site, tmp_path: Path) -> None:
+    """fetch --actors --import end to end: the kept rows of the verified files, and only those,
+    become events in a real store; an incomplete fetch imports nothing; a second run adds nothing."""
+    from dyadwatch.store import Store
+    from dyadwatch.store.parquet import register_partitions
+    from tests.datasets.rows import gdelt2_row
+
+    def lines(ids: range, **fields: str) -> list[bytes]:
+        return [(gdelt2_row(i, **fields) + "\n").encode() for i in ids]
+
+    files = {}
+    for n, name in enumerate([*SLOTS, NEXT]):
+        rows = lines(range(100 * n + 1, 100 * n + 4))  # Russia and Afghanistan
+        rows += lines(range(100 * n + 50, 100 * n + 52), Actor1Code="USA", Actor1Name="UNITED STATES",
+                      Actor1CountryCode="USA", Actor2Code="CHN", Actor2Name="CHINA", Actor2CountryCode="CHN")
+        files[name] = export_zip(name, rows)
+    base = publish(site, files, unserved=(SLOTS[3],))
+    store = tmp_path / "study.duckdb"
+    args = ["fetch", "gdelt", "--start", "2015-02-18", "--end", "2015-02-18", "--base-url", base,
+            "--dest", str(tmp_path / "gdelt2"), "--store", str(store), "--actors", "RUS", "--import"]
+
+    def stored() -> dict[str, int]:
+        if not store.exists():
+            return {}
+        with Store(store, read_only=True) as opened:
+            register_partitions(opened)
+            return dict(opened.con.execute(
+                "SELECT source_country || '-' || target_country, count(*) FROM all_events GROUP BY 1").fetchall())
+
+    incomplete = runner.invoke(cli(), args)
+    assert incomplete.exit_code == fetch_cli.EXIT_INCOMPLETE and stored() == {}
+    allowed = runner.invoke(cli(), [*args, "--allow-missing"])
+    assert allowed.exit_code == 0, allowed.output
+    assert "9 gdelt2 events added" in " ".join(allowed.output.split())
+    assert stored() == {"RUS-AFG": 9}
+    again = runner.invoke(cli(), [*args, "--allow-missing"])
+    assert again.exit_code == 0 and "0 gdelt2 events added" in " ".join(again.output.split())
+    assert stored() == {"RUS-AFG": 9}
+
+
+def test_importing_a_download_folder_reads_the_filtered_rows_once(site: Site, tmp_path: Path) -> None:
+    """The README's two steps, fetch with --actors then import the download folder: the folder
+    stands for the rows kept (the zips beside them are passed over, or their rows would be stored
+    twice); a second filtered copy of the same zips makes the folder ambiguous (E550)."""
+    from dyadwatch.datasets import import_dataset
+    from dyadwatch.store import Store
+    from dyadwatch.store.parquet import register_partitions
+    from tests.datasets.rows import gdelt2_row
+
+    files = {}
+    for n, name in enumerate(SLOTS):
+        rows = [(gdelt2_row(i) + "\n").encode() for i in range(100 * n + 1, 100 * n + 4)]  # Russia and Afghanistan
+        rows += [(gdelt2_row(i, Actor1Code="USA", Actor1Name="UNITED STATES", Actor1CountryCode="USA") + "\n").encode()
+                 for i in range(100 * n + 50, 100 * n + 52)]  # the United States and Afghanistan
+        files[name] = export_zip(name, rows)
+    base = publish(site, files)
+    dest = tmp_path / "gdelt2"
+    args = ["fetch", "gdelt", "--start", "2015-02-18", "--end", "2015-02-18", "--base-url", base, "--dest", str(dest)]
+    assert runner.invoke(cli(), [*args, "--actors", "RUS"]).exit_code == 0
+    assert len(list(dest.glob("*.zip"))) == 4 and len(list(dest.glob("*.tsv"))) == 4
+
+    with Store(tmp_path / "study.duckdb") as store:
+        report = import_dataset(store, "gdelt2", [str(dest)], storage="parquet")
+        register_partitions(store)
+        stored = store.con.execute("SELECT count(*), count(DISTINCT origin_id) FROM all_events").fetchall()[0]
+    assert report.files == 4 and stored == (12, 12)  # the kept rows, each once; no USA-AFG row
+
+    assert runner.invoke(cli(), [*args, "--actors", "USA"]).exit_code == 0  # a second filtered copy
+    with Store(tmp_path / "other.duckdb") as store, pytest.raises(DatasetError) as caught:
+        import_dataset(store, "gdelt2", [str(dest)], storage="parquet")
+    assert caught.value.code == "E550" and SLOTS[0] in str(caught.value)

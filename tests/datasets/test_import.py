@@ -75,6 +75,31 @@ def test_table_import_keeps_extras(with_extras: Store, tmp_path: Path) -> None:
     assert frame["cameo_code"].tolist() == ["043"] * 5
 
 
+def test_auto_puts_small_imports_in_the_table_and_large_ones_in_parquet(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dyadwatch.datasets import importer
+
+    small = gdelt_file(tmp_path, "small.export.CSV", range(1, 6))
+    report = import_dataset(store, "gdelt2", [str(small)])
+    assert (report.storage, report.events_added) == ("table", 5)
+    assert store.count("events") == 5 and count(store) == 5
+    folder = partitions_folder(store)
+    assert folder is None or not list(folder.rglob("*.parquet"))
+    # a file larger than the limit (lowered here, so that the test stays small) goes to Parquet
+    large = gdelt_file(tmp_path, "large.export.CSV", range(100, 140))
+    monkeypatch.setattr(importer, "SMALL_IMPORT_BYTES", large.stat().st_size - 1)
+    report = import_dataset(store, "gdelt2", [str(large)])
+    assert (report.storage, report.events_added) == ("parquet", 40)
+    assert store.count("events") == 5 and count(store) == 45
+    # a zip counts at several times its size: a zip under the limit may hold a large file
+    archive = tmp_path / "packed.export.CSV.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as handle:
+        handle.writestr("packed.export.CSV", "\n".join(gdelt2_row(i) for i in range(200, 240)) + "\n")
+    monkeypatch.setattr(importer, "SMALL_IMPORT_BYTES", 2 * archive.stat().st_size)
+    assert import_dataset(store, "gdelt2", [str(archive)]).storage == "parquet"
+
+
 def test_table_storage_needs_the_extras_table(store: Store, tmp_path: Path) -> None:
     store.con.execute("DROP TABLE dataset_extras")  # a damaged store
     with pytest.raises(ConfigError) as caught:
@@ -114,14 +139,14 @@ def test_many_small_files_share_part_files(store: Store, tmp_path: Path) -> None
     folder.mkdir()
     for n in range(5):
         gdelt_file(folder, f"2021102012{n:02d}00.export.CSV", range(n * 10, n * 10 + 10))
-    report = import_dataset(store, "gdelt2", [str(folder)])
+    report = import_dataset(store, "gdelt2", [str(folder)], storage="parquet")
     assert (report.files, report.events_added) == (5, 50)
     root = partitions_folder(store)
     assert root is not None and len(list(root.rglob("*.parquet"))) == 1
     # one of the five changes: its rows are replaced inside the shared part file
     time.sleep(0.01)
     gdelt_file(folder, "20211020120200.export.CSV", range(20, 25))
-    import_dataset(store, "gdelt2", [str(folder)])
+    import_dataset(store, "gdelt2", [str(folder)], storage="parquet")
     assert count(store) == 45 and distinct_ids(store) == 45
 
 
@@ -139,6 +164,19 @@ def test_zip_gzip_and_folders(store: Store, tmp_path: Path) -> None:
         handle.write("\n".join(gdelt2_row(i) for i in range(7, 10)) + "\n")
     report = import_dataset(store, "gdelt2", [str(plain), str(tmp_path / "in")])
     assert (report.files, report.events_added) == (3, 9)
+
+
+def test_a_download_folder_is_read_without_its_file_list(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "gdelt2"
+    folder.mkdir()
+    gdelt_file(folder, "20211020120000.export.CSV", range(1, 4))
+    (folder / "masterfilelist.txt").write_text("150383 297a16b493de7cf6ca809a7cc31d0b93 "
+                                               "http://data.gdeltproject.org/gdeltv2/20211020120000.export.CSV.zip\n")
+    report = import_dataset(store, "gdelt2", [str(folder)])
+    assert (report.files, report.events_added, report.skipped) == (1, 3, [])
+    with pytest.raises(DatasetError) as caught:  # named, it is read, and is no GDELT events file
+        import_dataset(store, "gdelt2", [str(folder / "masterfilelist.txt")])
+    assert caught.value.code == "E509"
 
 
 def test_gdelt1_back_file_and_daily_rows(store: Store, tmp_path: Path) -> None:
@@ -170,15 +208,18 @@ def test_import_files_opens_the_store_by_path(store_path: Path, tmp_path: Path) 
 def _bad_files(folder: Path) -> dict[str, tuple[Path, str, str]]:
     """name -> (file, error code, where the error must point)."""
     folder.mkdir(exist_ok=True)
-    good = [gdelt2_row(i) for i in range(1, 4)]
+
+    def good(base: int) -> list[str]:  # three good rows first; each file has its own event ids
+        return [gdelt2_row(base + i) for i in range(1, 4)]
+
     truncated = folder / "truncated.export.CSV"
-    truncated.write_text("\n".join(good) + "\n" + gdelt2_row(4)[:120])
-    columns = write_lines(folder / "columns.export.CSV", [*good, "\t".join(gdelt2_row(4).split("\t")[:40])])
-    date = write_lines(folder / "date.export.CSV", [*good, gdelt2_row(4, SQLDATE="20991231")])
-    code = write_lines(folder / "code.export.CSV", [*good, gdelt2_row(4, EventCode="43A")])
+    truncated.write_text("\n".join(good(1000)) + "\n" + gdelt2_row(1004)[:120])
+    columns = write_lines(folder / "columns.export.CSV", [*good(2000), "\t".join(gdelt2_row(2004).split("\t")[:40])])
+    date = write_lines(folder / "date.export.CSV", [*good(3000), gdelt2_row(3004, SQLDATE="20991231")])
+    code = write_lines(folder / "code.export.CSV", [*good(4000), gdelt2_row(4004, EventCode="43A")])
     not_zip = folder / "broken.export.CSV.zip"
     not_zip.write_text("<html><body>404 Not Found</body></html>")
-    version = write_lines(folder / "version.export.CSV", [gdelt1_row(i) for i in range(1, 4)])
+    version = write_lines(folder / "version.export.CSV", [gdelt1_row(i) for i in range(5001, 5004)])
     return {
         "truncated": (truncated, "E508", f"{truncated}"),
         "columns": (columns, "E507", f"{columns}:4"),
@@ -189,21 +230,23 @@ def _bad_files(folder: Path) -> dict[str, tuple[Path, str, str]]:
     }
 
 
+@pytest.mark.parametrize("storage", ["table", "parquet"])
 @pytest.mark.parametrize("name", ["truncated", "columns", "date", "code", "not zip", "version"])
-def test_bad_input_stops_with_file_and_line_and_keeps_what_was_stored(store: Store, tmp_path: Path, name: str) -> None:
+def test_bad_input_stops_with_file_and_line_and_keeps_what_was_stored(store: Store, tmp_path: Path, name: str,
+                                                                      storage: str) -> None:
     before = gdelt_file(tmp_path, "before.export.CSV", range(100, 110))
-    import_dataset(store, "gdelt2", [str(before)])
+    import_dataset(store, "gdelt2", [str(before)], storage=storage)
     bad, code, where = _bad_files(tmp_path / "bad")[name]
     good = gdelt_file(tmp_path, "good.export.CSV", range(200, 205))
     with pytest.raises(DatasetError) as caught:
-        import_dataset(store, "gdelt2", [str(good), str(bad)])
+        import_dataset(store, "gdelt2", [str(good), str(bad)], storage=storage)
     assert caught.value.code == code
     assert str(caught.value).startswith(f"[{code}] {where}")
     if name == "truncated":
         assert "line 4" in str(caught.value) and "truncated" in str(caught.value)
     # the earlier import and the good file before the bad one are stored; nothing of the bad one
     assert count(store) == 15
-    assert count(store, "origin_id = '1'") == 0
+    assert count(store, "CAST(origin_id AS BIGINT) BETWEEN 1000 AND 5999") == 0
 
 
 def test_bad_input_with_skip_is_counted_and_listed(store: Store, tmp_path: Path) -> None:
@@ -269,13 +312,25 @@ def test_kill_mid_import_leaves_the_store_consistent(store_path: Path, tmp_path:
         assert folder is not None and not (folder / ".staging").exists()
 
 
-def test_icews_rows_in_two_files_are_stored_once(store: Store, tmp_path: Path) -> None:
-    """ICEWS's weekly files repeat rows of the yearly one: the same row is one event."""
+@pytest.mark.parametrize(("yearly_in", "weekly_in"), [
+    ("table", "table"), ("parquet", "parquet"), ("parquet", "table"), ("table", "parquet"),
+])
+def test_icews_rows_in_two_files_are_stored_once(store: Store, tmp_path: Path, yearly_in: str, weekly_in: str) -> None:
+    """ICEWS's weekly files repeat rows of the yearly one: the same row is one event, wherever
+    each file's rows went (a small weekly file beside a large yearly one)."""
     lines = (DATA / "icews_no_cameo_column.tab").read_text().splitlines()
     yearly = write_lines(tmp_path / "events.2021.tab", lines)
     weekly = write_lines(tmp_path / "events.2021.week43.tab", [lines[0], lines[1], lines[4]])
-    first = import_dataset(store, "icews", [str(yearly)])
-    second = import_dataset(store, "icews", [str(weekly)])
+    first = import_dataset(store, "icews", [str(yearly)], storage=yearly_in)
+    second = import_dataset(store, "icews", [str(weekly)], storage=weekly_in)
     assert (first.events_added, first.duplicates) == (3, 1)
     assert (second.events_added, second.duplicates) == (0, 2)
-    assert count(store) == 3
+    assert count(store) == 3 and distinct_ids(store) == 3
+    # the weekly file with one new row: that row alone is added
+    time.sleep(0.01)
+    new_row = lines[1].split("\t")
+    new_row[0] = "900009"
+    write_lines(weekly, [lines[0], lines[1], lines[4], "\t".join(new_row)])
+    third = import_dataset(store, "icews", [str(weekly)], storage=weekly_in)
+    assert (third.events_added, third.duplicates) == (1, 2)
+    assert count(store) == 4 and distinct_ids(store) == 4

@@ -197,3 +197,127 @@ def test_icews_columns_found_by_name_in_any_order(tmp_path: Path) -> None:
     path = tmp_path / "events.2005.tab"
     path.write_text("\n".join("\t".join(r[i] for i in order) for r in [header, *rows[1:]]) + "\n")
     assert [e.cameo_code for e in events("icews", path)] == ["043", "042", "193"]
+
+
+def test_hand_written_ucdp_sample(tmp_path: Path) -> None:
+    """49 GED columns, a quoted field over two lines, "Government of X", Taleban, Civilians."""
+    from dyadwatch.datasets import read_batches
+    from dyadwatch.datasets._common import ReadContext
+
+    path = DATA / "ucdp_sample.csv"
+    assert len(path.read_text().splitlines()[0].split(",")) == 49
+    rows = [r for t in read_batches("ucdp", path, ReadContext("ucdp", str(path), tmp_path))
+            if not isinstance(t, DatasetError) for r in t.to_pylist()]
+    state, one_sided, non_state = rows
+    assert (state["source_country"], state["source_sector"], state["target_actor"]) == ("AFG", "GOV", "taliban")
+    assert (state["fatalities"], state["deaths_low"], state["deaths_high"], state["cameo_code"]) == (15, 15, 18, "190")
+    assert (one_sided["target_country"], one_sided["target_sector"], one_sided["cameo_code"]) == ("AFG", "CVL", "180")
+    assert non_state["source_actor"] == "taliban" and non_state["origin_id"] == "900103"
+
+
+# -- the reference tables in ../shared/data ------------------------------------------------------
+
+
+def _codebook_row(variables: list[str], event_type: str, sub_type: str, n: int) -> dict[str, str]:
+    values = {
+        "data_id": str(8_000_000 + n), "iso": "4", "event_id_cnty": f"AFG{70000 + n}", "event_id_no_cnty": str(70000 + n),
+        "event_date": "20-10-2021", "year": "2021", "time_precision": "1", "event_type": event_type,
+        "sub_event_type": sub_type, "actor1": "Taliban", "inter1": "2", "actor2": "Civilians (Afghanistan)",
+        "inter2": "7", "interaction": "27", "region": "Caspian Central Asia", "country": "Afghanistan",
+        "admin1": "Kabul", "admin2": "Kabul", "location": "Kabul", "latitude": "34.5167", "longitude": "69.1833",
+        "geo_precision": "1", "source": "Tolo News", "source_scale": "National", "notes": f"Event {n}.",
+        "fatalities": str(n % 3), "timestamp": "1634700000", "iso3": "AFG",
+    }
+    return {v: values.get(v, "") for v in variables}
+
+
+def test_acled_reads_the_codebooks_columns_and_every_event_type(shared_data: Path, tmp_path: Path) -> None:
+    """An export with exactly the codebook's columns (its dd-mm-yyyy dates, numeric inter codes),
+    one row per event and sub-event type of ACLED's table: every row reads, each type has its
+    row in the package's own mapping table, and ACLED's fields land where they belong."""
+    import csv
+
+    from dyadwatch.datasets._lookups import acled_events
+
+    with (shared_data / "acled-reference" / "acled_codebook.csv").open(encoding="utf-8", newline="") as handle:
+        variables = [row["Variable"] for row in csv.DictReader(handle)]
+    with (shared_data / "acled-reference" / "acled_event_categories.csv").open(encoding="utf-8", newline="") as handle:
+        categories = [(row["event_type"], row["sub_event_type"]) for row in csv.DictReader(handle)]
+    assert len(variables) == 31 and len(categories) == 25
+    table = acled_events()
+    assert {(" ".join(t.casefold().split()), " ".join(s.casefold().split())) for t, s in categories} == set(table)
+    path = tmp_path / "acled-export.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=variables)
+        writer.writeheader()
+        for n, (event_type, sub_type) in enumerate(categories):
+            writer.writerow(_codebook_row(variables, event_type, sub_type, n))
+    found = events("acled", path)
+    assert len(found) == len(categories)
+    for event, (event_type, sub_type) in zip(found, categories, strict=True):
+        assert event.date == dt.date(2021, 10, 20) and event.source_actor == "taliban"
+        assert (event.target_country, event.target_sector, event.location_country) == ("AFG", "CVL", "AFG")
+        assert event.dataset_version == "updated 2021-10-20"
+        expected = table[(" ".join(event_type.casefold().split()), " ".join(sub_type.casefold().split()))]
+        assert event.cameo_code == expected
+        assert (event.quad_class is None) == (expected is None)
+
+
+def _plover_reference(shared: Path) -> dict[str, tuple[str, str | None]]:
+    """CAMEO2PLOVER-2021.txt read here, on its own: code -> (PLOVER type, mode), the first line
+    of a code (the table lists root 08 twice)."""
+    import re
+
+    table: dict[str, tuple[str, str | None]] = {}
+    text = (shared / "plover" / "CAMEO2PLOVER-2021.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        match = re.match(r"^(\d+):([^#]*)", line)
+        if match and match.group(1) not in table:
+            fields = [f.strip() for f in match.group(2).split(",")] + [""]
+            table[match.group(1)] = (fields[0], fields[1].replace("_", "-") or None)
+    return table
+
+
+# Where dyadwatch's ontology departs from the 2021 table on purpose, in the mode only
+# (tests/coding/test_ontology.py: CONVERSION_DECISIONS).
+_MODE_DECISIONS = {"175", "08"}
+
+
+def test_dataset_rows_get_the_reference_tables_plover_types(shared_data: Path) -> None:
+    """Every real GDELT and ICEWS row is given the PLOVER type and mode that ../shared/data/plover's
+    CAMEO-to-PLOVER table gives its CAMEO code (at its most specific listed level; none where
+    the table drops the code), save the ontology's two documented mode decisions."""
+    reference = _plover_reference(shared_data)
+    found = [*events("gdelt2", shared_data / "gdelt-samples" / "events.csv"),
+             *events("gdelt1", shared_data / "gdelt-samples" / "events1.csv"),
+             *events("icews", shared_data / "icews" / "events.2018.sample.tab")]
+    assert len(found) == 3905
+    typed = moded = 0
+    for event in found:
+        code = event.cameo_code
+        assert code is not None
+        level = next((code[:n] for n in (len(code), 3, 2) if code[:n] in reference), None)
+        event_type, mode = reference[level] if level else ("", None)
+        assert event.plover_type == (event_type or None), (event.origin, event.origin_id, code)
+        typed += bool(event_type)
+        if level == code and code not in _MODE_DECISIONS:
+            assert event.plover_mode == mode, (event.origin, event.origin_id, code)
+            moded += mode is not None
+    assert typed > 2000 and moded > 300
+
+
+def test_versions_are_kept_from_names_and_columns(tmp_path: Path) -> None:
+    import shutil
+    import zipfile
+
+    icews = tmp_path / "events.2021.20211104120000.tab"
+    shutil.copy(DATA / "icews_no_cameo_column.tab", icews)
+    assert {e.dataset_version for e in events("icews", icews)} == {"20211104120000"}
+    release = tmp_path / "ged231-csv.zip"
+    with zipfile.ZipFile(release, "w") as archive:
+        archive.write(DATA / "ucdp_sample.csv", "GEDEvent_v23_1.csv")
+    assert {e.dataset_version for e in events("ucdp", release)} == {"23.1"}
+    assert {e.dataset_version for e in events("acled", DATA / "acled_sample.csv")} >= {"updated 2021-08-15"}
+    assert {e.dataset_version for e in events("polecat", DATA / "polecat_sample.tsv")} == {"1.1"}
+    # --dataset-version overrides what the file says
+    assert {e.dataset_version for e in events("ucdp", release, dataset_version="24.0.9")} == {"24.0.9"}

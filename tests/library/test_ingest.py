@@ -265,3 +265,56 @@ def test_ingest_of_a_feed_served_on_loopback(tmp_path: Path, news_site: Any, fet
         assert set(docs["source_kind"]) == {"feed"} or set(docs["source_kind"]) == {"url"}
         again = lib.ingest(feed, fetcher=fetcher, on_error="skip")
         assert again.documents_added == 0 and again.documents_existing == report.documents_added
+
+
+def test_a_copy_ingested_later_joins_the_group_of_the_first(tmp_path: Path) -> None:
+    """Near-duplicates across runs: the wire story stored last week is the group of the
+    rewrite that arrives today; both are kept; an unrelated story stays alone."""
+    story = (
+        "Russia's foreign ministry said on Thursday that Moscow would accept a Taliban envoy as the "
+        "representative of Afghanistan at its embassy, the first state to take such a step since the "
+        "movement returned to power. The envoy presented his credentials to deputy foreign minister "
+        "Andrei Rudenko at a ceremony in Moscow. Officials in Kabul welcomed the decision."
+    )
+    (tmp_path / "first.txt").write_text(story)
+    rewrite = story.replace("on Thursday", "on Thursday, in a statement,") + " Diplomats in Tashkent expect others to follow."
+    (tmp_path / "second.txt").write_text(rewrite)
+    (tmp_path / "other.txt").write_text(
+        "Uzbekistan and Turkmenistan signed an agreement on water use from the Amu Darya river on Friday, "
+        "setting quotas for the irrigation season and a joint commission to watch the canals."
+    )
+    with dyadwatch.open(tmp_path / "s.duckdb") as lib:
+        lib.ingest(str(tmp_path / "first.txt"))
+        report = lib.ingest(str(tmp_path / "second.txt"), str(tmp_path / "other.txt"))
+        assert report.documents_added == 2 and report.duplicates_grouped == 1
+        docs = lib.documents(with_text=True).set_index("text")
+        first_id = docs.loc[story, "doc_id"]
+        assert docs.loc[rewrite, "dup_group"] == first_id == docs.loc[story, "dup_group"]
+        other = docs.index[docs.index.str.startswith("Uzbekistan")][0]
+        assert docs.loc[other, "dup_group"] == docs.loc[other, "doc_id"]
+        assert lib.summary()["stories"] == 2 and lib.count_documents() == 3
+
+
+def test_after_a_full_disk_the_next_run_stores_the_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """E231 says: free space and run again. The run again must read the source, not skip it
+    as unchanged."""
+    from dyadwatch.library import ingest as ingest_module
+
+    real_segment = ingest_module.segment
+    full = {"disk": True}
+
+    def segment_or_no_room(doc_id: str, text: str) -> Any:
+        if full["disk"]:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_segment(doc_id, text)
+
+    (tmp_path / "a.txt").write_text("Kyrgyzstan joined CSTO drills near the Tajik-Afghan border.")
+    monkeypatch.setattr(ingest_module, "segment", segment_or_no_room)
+    with dyadwatch.open(tmp_path / "s.duckdb") as lib:
+        first = lib.ingest(str(tmp_path / "a.txt"), on_error="skip")
+        assert [s.code for s in first.skipped] == ["E231"] and lib.count_documents() == 0
+        full["disk"] = False
+        second = lib.ingest(str(tmp_path / "a.txt"), on_error="skip")
+        assert second.sources_unchanged == 0 and second.documents_added == 1 and not second.skipped
+        third = lib.ingest(str(tmp_path / "a.txt"), on_error="skip")
+        assert third.sources_unchanged == 1 and third.documents_added == 0

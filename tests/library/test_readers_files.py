@@ -200,6 +200,24 @@ def test_encrypted_pdf_is_e208(tmp_path: Path, pdf_maker: Callable[..., bytes]) 
     assert "encrypted with a password" in str(err) and "qpdf --decrypt" in str(err)
 
 
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_a_pdf_locked_only_against_editing_is_read(tmp_path: Path, text_pdf: Callable[..., bytes], algorithm: str) -> None:
+    """Encrypted with an owner password alone (printing and copying restricted): it opens
+    without a password, as in any viewer, so its text is read (AES needs ``cryptography``)."""
+    import io
+
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(text_pdf(["Communique", "The ministers agreed to meet again in Tashkent."]))))
+    writer.encrypt(user_password="", owner_password="ministry", algorithm=algorithm)
+    out = io.BytesIO()
+    writer.write(out)
+    path = tmp_path / "communique.pdf"
+    path.write_bytes(out.getvalue())
+    assert pypdf.PdfReader(io.BytesIO(out.getvalue())).is_encrypted
+    assert "agreed to meet again in Tashkent" in _one(path).text
+
+
 def test_damaged_pdf_is_e208(tmp_path: Path) -> None:
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"%PDF-1.4\nthis is not really a PDF at all\n")
@@ -296,6 +314,27 @@ def test_csv_without_a_text_column_is_e203(data_dir: Path) -> None:
     assert err.code == "E203" and err.where == str(path)
     assert "found: headline, body, published" in str(err)
     assert "Rename the header of the column holding the document text to 'text'" in str(err)
+
+
+def test_csv_metadata_columns_fill_the_document(tmp_path: Path) -> None:
+    """The optional columns title, date, url, publisher and language; others go to meta."""
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Language,url,publisher,date,title,text,desk\n"
+        'fr,https://breves.example/kaboul,Brèves,2021-09-09,Kaboul,"Vols repris.",monde\n'
+        'ru,,Каспийский вестник,05.09.2022,Взрыв у посольства,"Взрыв произошёл у посольства России в Кабуле в понедельник утром.",\n'
+        ',,,,,"Russia and Uzbekistan agreed on Tuesday to build a rail link to Afghanistan.",\n',
+        encoding="utf-8",
+    )
+    french, russian, plain = _read_all(path)
+    assert isinstance(french, Document) and isinstance(russian, Document) and isinstance(plain, Document)
+    assert (french.title, french.url, french.publisher) == ("Kaboul", "https://breves.example/kaboul", "Brèves")
+    assert (french.published, french.date_source) == (dt.date(2021, 9, 9), "metadata")
+    assert french.language == "fr"  # stated by the column: trusted for a text too short to detect
+    assert french.meta == {"desk": "monde"}
+    assert russian.language == "ru" and russian.publisher == "Каспийский вестник" and russian.url is None
+    assert (russian.published, russian.date_source) == (dt.date(2022, 9, 5), "metadata")
+    assert plain.language == "en" and plain.title is None and (plain.published, plain.date_source) == (None, "none")
 
 
 @pytest.mark.parametrize(("suffix", "delimiter"), [(".csv", ";"), (".tsv", "\t"), (".csv", "\t"), (".csv", "|")])

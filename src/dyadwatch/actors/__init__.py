@@ -12,7 +12,11 @@
 from __future__ import annotations
 
 from dyadwatch.actors.dictionary import KINDS, ActorDictionary, AliasEntry, check, default_paths
-from dyadwatch.actors.importers import import_petrarch_actors, import_petrarch_agents
+from dyadwatch.actors.importers import (
+    import_countryinfo,
+    import_petrarch_actors,
+    import_petrarch_agents,
+)
 from dyadwatch.actors.resolver import Resolution, Resolver
 
 __all__ = [
@@ -23,6 +27,7 @@ __all__ = [
     "Resolver",
     "check",
     "default_paths",
+    "import_countryinfo",
     "import_petrarch_actors",
     "import_petrarch_agents",
 ]

@@ -536,11 +536,15 @@ class ActorDictionary:
     def from_actors(cls, actors: Iterable[Actor], *, base: ActorDictionary | None = None) -> ActorDictionary:
         """A dictionary of records (e.g. imported ones), optionally on top of ``base``.
 
-        Entries of ``base`` win where an id is defined twice; imported aliases are added
-        next to the base's, and clashes are settled at resolution time by date and context.
+        Entries of ``base`` win where an id is defined twice, and so do its names: an imported
+        alias that ``base`` already has ("Russian", "Kabul", "Sergey Lavrov") stays on the
+        imported record but is not matched to it, so that the base's dated entries keep
+        resolving the names they know. New names are added; clashes among imported entries are
+        settled at resolution time by date and context.
         """
         records = dict(base.actors) if base else {}
         aliases = [a for group in base.aliases.values() for a in group] if base else []
+        known = frozenset(base.aliases) if base else frozenset()
         for actor in actors:
             if actor.actor_id in records:
                 continue
@@ -548,7 +552,7 @@ class ActorDictionary:
             form = "agent" if actor.kind == "sector" else "name"
             for text in (actor.name, *actor.aliases):
                 key = alias_key(text)
-                if key and not (form == "agent" and text == actor.name and actor.aliases):
+                if key and key not in known and not (form == "agent" and text == actor.name and actor.aliases):
                     aliases.append(AliasEntry(key=key, actor_id=actor.actor_id, form=form, text=text,
                                               case_sensitive=_is_acronym(text)))
         return cls(records, aliases, validity=base.validity if base else None,

@@ -14,6 +14,10 @@ Actor format (one entry, its synonyms, its codes, possibly dated)::
 
 Agent format: ``FARMER [~AGR]``, with ``{PLURALS}`` and ``!MACRO! = A, B`` substitutions.
 
+CountryInfo format (the source the Phoenix country actors were generated from): ``<Country>``
+blocks with names, ``<Nationality>`` forms, capitals, ``<Leaders>`` with dated terms and
+``<Government>`` office-holders with CAMEO codes (:func:`import_countryinfo`).
+
 Codes are read in the dictionary's terms (:mod:`dyadwatch.actors.codes`): legacy CAMEO country
 codes become ISO (``ROM`` -> ``ROU``, ``KSV`` -> ``XKX``) and CAMEO's media code ``MED`` becomes
 ``JRN`` (the dictionary's ``MED`` is health, as in PLOVER).
@@ -43,7 +47,7 @@ from dyadwatch.actors.codes import (
 from dyadwatch.errors import DictionaryError, Errors
 from dyadwatch.records import Actor, Role
 
-__all__ = ["import_petrarch_actors", "import_petrarch_agents", "parse_petrarch_code"]
+__all__ = ["import_countryinfo", "import_petrarch_actors", "import_petrarch_agents", "parse_petrarch_code"]
 
 log = logging.getLogger(__name__)
 
@@ -246,4 +250,197 @@ def _expand(phrase: str, macros: dict[str, list[str]]) -> list[str]:
     result = []
     for value in macros[match.group(0)]:
         result.extend(_expand(phrase[:match.start()] + value + phrase[match.end():], macros))
+    return result
+
+
+# --------------------------------------------------------------------------- CountryInfo
+
+_TAG_LINE = re.compile(r"^<(?P<tag>[A-Za-z][\w -]*)>(?P<body>.*?)(?:</(?P=tag)>)?$")
+_CLOSE = re.compile(r"^</(?P<tag>[^>]+)>$")
+_SPEC = re.compile(r"^(?:(?P<a>\d{8})\s*-\s*(?P<b>\d{8})|>\s*(?P<since>\d{8})|<\s*(?P<until>\d{8}))$")
+_NAME_SYNONYMS = re.compile(r"\{([^}]*)\}")
+
+
+def _ci_date(text: str) -> dt.date:
+    """A CountryInfo date, YYYYMMDD. The file has days past a month's end ("20100631"), which
+    are read as the month's last day; other shapes are errors."""
+    import calendar
+
+    if len(text) != 8 or not text.isdigit():
+        raise ValueError(f"a date must be YYYYMMDD. Got '{text}' instead")
+    year, month, day = int(text[:4]), int(text[4:6]), int(text[6:8])
+    if not 1 <= month <= 12:
+        raise ValueError(f"no month {month} in date '{text}'")
+    return dt.date(year, month, min(max(day, 1), calendar.monthrange(year, month)[1]))
+
+
+def _ci_span(spec: str) -> tuple[dt.date | None, dt.date | None]:
+    """``19791227 - 19861124`` (in office), ``>20100201`` (in office from, at the file's last
+    update), ``<20041231`` (in office until, since before the first coding)."""
+    match = _SPEC.match(spec.strip())
+    if match is None:
+        raise ValueError(f"unknown date restriction '{spec.strip()}'")
+    if match.group("a"):
+        return _ci_date(match.group("a")), _ci_date(match.group("b"))
+    if match.group("since"):
+        return _ci_date(match.group("since")), None
+    return None, _ci_date(match.group("until"))
+
+
+def _ci_state_code(text: str) -> str | None:
+    """The state a ``<CountryCode>`` names: a plain code (``AFG``, ``USAASM``) or, for states
+    with a dated history, the code of its last bracket (``[USRARM <19900823]...[ARM >19911221]``)."""
+    bodies = [b.split()[0] for b in _CODE.findall(text) if b.split()] or [text.strip()]
+    for code in reversed(bodies):  # the latest code this state had that the ontology reads
+        for candidate in (code.upper(), code[:3].upper()):
+            normal = normalise_country_code(candidate)
+            if normal and is_country_code(normal):
+                return normal
+    return None
+
+
+def import_countryinfo(path: str | Path, *, strict: bool = False, prefix: str = "countryinfo") -> list[Actor]:
+    """Read a CountryInfo file (the source of the Phoenix country-actor dictionaries; plain or
+    ``.gz``): one state per ``<Country>`` (its name, ``<Nationality>`` forms and ``<Capital>``
+    as aliases) and one person per leader or office-holder, with a dated role per term.
+
+    ``<Leaders>`` terms are coded as the state's government, titled by their sub-tag
+    ("Prime ministers"); ``<Government>`` lines carry their own CAMEO code
+    (``[AFGGOVAGR 20050101 - 20050331] # Minister of Agriculture``), kept as the attribute
+    ``cameo=AFGGOVAGR``. A person listed in several places (two offices, two states) is one
+    entry with all the roles. Every entry keeps its source, ``file:line`` of its first line.
+    Lines that cannot be read are skipped and logged; with ``strict`` the first raises
+    :class:`~dyadwatch.errors.DictionaryError` (E307) naming the file and line.
+    """
+    path = Path(path)
+    states: list[Actor] = []
+    people: dict[str, dict] = {}
+    used: set[str] = set()
+    skipped = 0
+    block: dict | None = None
+    section = ""
+    leader_title = ""
+
+    def problem(number: int, detail: str) -> None:
+        nonlocal skipped
+        skipped += 1
+        if strict:
+            raise DictionaryError(Errors.E307, where=f"{path}:{number}", line=number, detail=detail)
+        log.info("%s:%d: skipped (%s)", path, number, detail)
+
+    def person(names: list[str], number: int, roles: list[Role]) -> None:
+        name = names[0]
+        actor_id = f"{prefix}:{_slug(name)}"
+        found = people.setdefault(actor_id, {"name": name, "aliases": [], "roles": [],
+                                             "source": f"{path.name}:{number}"})
+        found["aliases"].extend(n for n in names if n != found["name"])
+        found["roles"].extend(roles)
+
+    def finish_state() -> None:
+        if block is None or block["code"] is None or not block["name"]:
+            return
+        actor_id, n = f"{prefix}:{_slug(block['name'])}", 2
+        while actor_id in used:
+            actor_id, n = f"{prefix}:{_slug(block['name'])}-{n}", n + 1
+        used.add(actor_id)
+        states.append(Actor(
+            actor_id=actor_id, name=block["name"], kind="state",
+            country=block["code"], aliases=tuple(dict.fromkeys(a for a in block["aliases"] if a != block["name"])),
+            source=f"{path.name}:{block['line']}",
+        ))
+
+    in_doc = False
+    for number, raw in _lines(path):
+        stripped = raw.strip()
+        if stripped.startswith("<!--"):
+            in_doc = "-->" not in stripped
+            continue
+        if in_doc:
+            in_doc = "-->" not in stripped
+            continue
+        text, _, comment = raw.partition("#")
+        line = text.strip()
+        if not line:
+            continue
+        if line == "<Country>":
+            finish_state()
+            block = {"code": None, "name": "", "aliases": [], "line": number}
+            section = ""
+            continue
+        if line == "</Country>":
+            finish_state()
+            block = None
+            continue
+        if block is None:
+            continue
+        closing = _CLOSE.match(line)
+        if closing:
+            if closing.group("tag") == section:
+                section = ""
+            leader_title = ""
+            continue
+        tag = _TAG_LINE.match(line)
+        if tag:
+            # a closing tag may be misspelt in the source ("<CountryName>...</CountyName>")
+            name, body = tag.group("tag"), re.sub(r"</[^>]*>$", "", tag.group("body")).strip()
+            if section == "Leaders" and name not in ("Leaders", "Government"):
+                leader_title = name
+                continue
+            if name == "CountryCode":
+                block["code"] = _ci_state_code(body)
+                if block["code"] is None:
+                    problem(number, f"unknown country code '{body}'")
+            elif name == "CountryName":
+                block["name"] = _phrase(body)
+            elif not body:
+                section = name
+            continue
+        if section in ("Nationality", "Capital"):
+            block["aliases"].append(_phrase(line))
+        elif section in ("Leaders", "Government") and block["code"]:
+            synonyms = _NAME_SYNONYMS.findall(line.split("[", 1)[0])
+            names = [_phrase(s) for s in synonyms] or [_phrase(line.split("[", 1)[0])]
+            names = [n for n in names if n]
+            if not names:
+                problem(number, "no name before the dates")
+                continue
+            roles: list[Role] = []
+            codes = [b for b in _CODE.findall(line) if b.strip()[:2] not in ("B:", "D:")]
+            # "# Minister of Interior & Minister of Education": one title per code, in order
+            titles = [t.strip() for t in comment.split(" & ")]
+            if len(titles) != len(codes):
+                titles = [comment.strip()] * len(codes)
+            try:
+                for body, title in zip(codes, titles, strict=True):
+                    if section == "Leaders" and not body.strip()[:1].isalpha():
+                        start, end = _ci_span(body)
+                        roles.append(Role(country=block["code"], sector="GOV", start=start, end=end,
+                                          title=leader_title or None))
+                    else:
+                        code, _, spec = body.strip().partition(" ")
+                        role = parse_petrarch_code(code)
+                        if role is None:
+                            continue
+                        start, end = _ci_span(spec) if spec.strip() else (None, None)
+                        if section == "Leaders":
+                            title = leader_title
+                        roles.append(Role(country=role.country, sector=role.sector, start=start, end=end,
+                                          title=title or None, attributes=role.attributes))
+            except ValueError as exc:
+                problem(number, str(exc))
+                continue
+            if roles:
+                person(names, number, roles)
+    finish_state()
+    if skipped:
+        log.warning("%s: %d line(s) skipped that could not be read as CountryInfo", path, skipped)
+    result = list(states)
+    for person_id, found in people.items():
+        actor_id = person_id if person_id not in used else f"{person_id}-person"
+        roles = sorted(found["roles"], key=lambda r: (r.start or dt.date.min, r.end or dt.date.max))
+        last = roles[-1]
+        result.append(Actor(
+            actor_id=actor_id, name=found["name"], kind="person", country=last.country, sector=last.sector,
+            aliases=tuple(dict.fromkeys(found["aliases"])), roles=tuple(roles), source=found["source"],
+        ))
     return result

@@ -820,7 +820,9 @@ class Resolver:
         if self._fuzzy_keys is None:
             self._fuzzy_keys = [k for k, entries, _ in self._keys
                                 if len(k) >= 6 and any(e.form in ("name", "variant", "surname") for e in entries)]
-        scored = process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold, limit=5)
+        scored = [one for one in process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio,
+                                                  score_cutoff=self.fuzzy_threshold, limit=5)
+                  if self._plausible_spelling(name.strip(), key, one[0])]
         if not scored:
             return None
         best_key, best_score, _ = scored[0]
@@ -837,6 +839,26 @@ class Resolver:
             return None
         return replace(found, name=name, confidence=round(best_score / 100 * found.confidence, 3),
                        reason=f"spelling '{name}' ~ alias '{best_key}' ({best_score:.0f}/100); {found.reason}")
+
+    def _plausible_spelling(self, name: str, key: str, alias: str) -> bool:
+        """Whether a one-word name close to a one-word alias is a misspelling of it, not another word.
+
+        Full names ("Zamir Kabolov") are taken at the threshold alone. One word differs from
+        another by a letter far more often: "Lavrova" is another person (the feminine form),
+        "Haqqania" a seminary, "Prussia" not Russia, "Fisher" not Fischer, "hungry" not Hungary.
+        So a one-word name is taken only as the misspelt name of a state or a place ("Ethopia",
+        "Tajikstan"), written with a capital, beginning with the alias's first letter, no longer
+        than the alias, and not the alias with an ending added or dropped.
+        """
+        if " " in key or " " in alias:
+            return True
+        if key.startswith(alias) or alias.startswith(key):
+            return False
+        if key[0] != alias[0] or len(key) > len(alias) or not name[:1].isupper():
+            return False
+        actors = self.dictionary.actors
+        return any(actors[e.actor_id].kind in ("state", "place") and e.form in ("name", "variant")
+                   for e in self.dictionary.aliases[alias])
 
     def _unknown(self, text: str, mentions: Sequence[Mention], doc_id: str, idx: int) -> Iterable[Mention]:
         covered = [(m.start, m.end) for m in mentions]

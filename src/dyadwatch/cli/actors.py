@@ -22,19 +22,27 @@ DictOption = Annotated[
 ]
 ImportOption = Annotated[
     list[Path] | None,
-    typer.Option("--import-petrarch", help="PETRARCH/Phoenix .actors or agents file(s) to add (repeatable; .gz ok).",
+    typer.Option("--import-petrarch",
+                 help="PETRARCH/Phoenix .actors or agents file(s), or a CountryInfo file, to add (repeatable; .gz ok).",
                  show_default=False),
 ]
 
 
 def _dictionary(paths: list[Path] | None, imports: list[Path] | None = None):  # noqa: ANN202
-    from dyadwatch.actors import ActorDictionary, import_petrarch_actors, import_petrarch_agents
+    from dyadwatch.actors import (
+        ActorDictionary,
+        import_countryinfo,
+        import_petrarch_actors,
+        import_petrarch_agents,
+    )
 
     dictionary = ActorDictionary.load(paths or None)
     if imports:
         records = []
         for path in imports:
-            reader = import_petrarch_agents if "agent" in path.name.lower() else import_petrarch_actors
+            lowered = path.name.lower()
+            reader = (import_countryinfo if "countryinfo" in lowered
+                      else import_petrarch_agents if "agent" in lowered else import_petrarch_actors)
             records.extend(reader(path))
         dictionary = ActorDictionary.from_actors(records, base=dictionary)
     return dictionary

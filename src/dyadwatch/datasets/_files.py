@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import glob
 import gzip
+import logging
 import mmap
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,16 +20,21 @@ import tempfile
 import zipfile
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from dyadwatch.errors import DatasetError, Errors
 
+log = logging.getLogger(__name__)
+
 # File names a folder is searched for (upper or lower case; GDELT writes .CSV).
 DATA_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".zip", ".gz")
+# Files of a download folder that are not data: GDELT's file lists, which `dyadwatch fetch`
+# keeps beside the files it lists (a folder is left without them; named, they are read).
+NOT_DATA = re.compile(r"^(masterfilelist.*\.txt|md5sums|filesizes)$", re.IGNORECASE)
 _DATA_MEMBER_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
 
 
@@ -70,11 +77,46 @@ def expand(sources: Iterable[str]) -> Iterator[DataFile | DatasetError]:
         if not found:
             yield DatasetError(Errors.E503, where=str(source))
             continue
+        if not Path(source).expanduser().is_file():
+            found, problems = _filtered_over_whole(found)
+            yield from problems
         for path in found:
             resolved = path.resolve()
             if resolved not in seen:
                 seen.add(resolved)
                 yield DataFile(resolved)
+
+
+def _filtered_over_whole(found: list[Path]) -> tuple[list[Path], list[DatasetError]]:
+    """A download folder of ``dyadwatch fetch --actors`` holds each verified ``STEM.zip`` and,
+    beside it, the rows kept for the actors (``STEM.KEY.tsv``, described by ``STEM.KEY.json``).
+    Read as a folder or a glob, it stands for the kept rows: the zip is passed over (its rows
+    would come twice). Two filtered copies of one zip are an error: they share rows."""
+    import json
+
+    present = set(found)
+    copies: dict[Path, list[Path]] = {}
+    for path in found:
+        sidecar = path.with_suffix(".json")
+        if not path.name.lower().endswith(".tsv") or not sidecar.is_file():
+            continue
+        try:
+            source = json.loads(sidecar.read_text(encoding="utf-8")).get("source")
+        except (OSError, ValueError, AttributeError):
+            continue
+        zipped = path.with_name(str(source)) if isinstance(source, str) and source else None
+        if zipped is not None and zipped in present:
+            copies.setdefault(zipped, []).append(path)
+    problems = [
+        DatasetError(Errors.E550, where=str(zipped), count=len(kept), detail=", ".join(p.name for p in kept))
+        for zipped, kept in copies.items() if len(kept) > 1
+    ]
+    left_out = set(copies) | {p for kept in copies.values() if len(kept) > 1 for p in kept}
+    for zipped, kept in copies.items():
+        if len(kept) == 1:
+            log.info("%s: passed over, its rows for the actors fetched are in %s (name the zip to import every row)",
+                     zipped, kept[0].name)
+    return [p for p in found if p not in left_out], problems
 
 
 def _matches(source: str) -> list[Path]:
@@ -97,7 +139,7 @@ def _walk(folder: Path) -> list[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(DATA_SUFFIXES):
+            if not name.startswith(".") and name.lower().endswith(DATA_SUFFIXES) and not NOT_DATA.match(name):
                 found.append(Path(root) / name)
     return found
 
@@ -204,86 +246,119 @@ _CHUNK = 1 << 25
 
 # Files larger than this are prefiltered by one worker process per core.
 PARALLEL_BYTES = 256 * 1024 * 1024
+# ... in pieces of about this size, handed over one by one as they are done, so that the lines
+# kept from the first pieces are parsed while the workers still scan the rest.
+PIECE_BYTES = 512 * 1024 * 1024
 
 
 def prefilter(path: Path, needles: Iterable[str], target: Path, *, workers: int | None = None) -> list[int]:
     """Copy to ``target`` the lines of ``path`` that hold, between two tabs, one of ``needles``;
-    return the byte offset in ``path`` of each line copied, in file order.
+    return the byte offset in ``path`` of each line copied, in file order (:func:`prefilter_parts`
+    in one file)."""
+    offsets: list[int] = []
+    sink: BinaryIO | None = None
+    try:
+        with closing(prefilter_parts(path, needles, target, workers=workers)) as parts:
+            for part, part_offsets in parts:
+                if part != target:  # pieces of a parallel scan: joined into ``target``
+                    sink = sink or target.open("wb")
+                    with part.open("rb") as handle:
+                        shutil.copyfileobj(handle, sink, 1 << 22)
+                offsets.extend(part_offsets)
+    finally:
+        if sink is not None:
+            sink.close()
+    return offsets
+
+
+def prefilter_parts(path: Path, needles: Iterable[str], target: Path, *,
+                    workers: int | None = None) -> Generator[tuple[Path, list[int]], None, None]:
+    """The lines of ``path`` that hold, between two tabs, one of ``needles``, as files in file
+    order: ``(part, offsets)``, where ``offsets`` are the byte offsets in ``path`` of the part's
+    lines. A part is valid until the next one is asked for. A small or gzip file is scanned here
+    into ``target`` (the caller's to remove); the pieces of a large one are removed as they go.
 
     This is the cheap first test of ``--actors``: one regular-expression pass over the raw bytes
     (memory-mapped), no splitting, no decoding; only the lines it keeps are parsed. A line may
     pass and still be left out later (the field that matched was a name, not a code). A large
-    plain file is cut into byte ranges, one worker process each (default: one per core).
+    plain file is cut into pieces scanned by worker processes (default: one per core); each
+    piece is handed over as soon as it and those before it are done.
     """
     from dyadwatch.datasets import _scan
 
     codes = sorted(needles)
-    pattern = _scan.pattern_of(codes)
-    offsets: list[int] = []
-    if path.name.lower().endswith(".gz"):
-        with target.open("wb") as sink, open_binary(path) as source:
-            base = 0
-            rest = b""
-            while True:
-                block = source.read(_CHUNK)
-                data = rest + block
-                end = len(data) if not block else data.rfind(b"\n") + 1
-                _scan.grep(pattern, data, 0, end, base, sink, offsets)
-                base += end
-                rest = data[end:]
-                if not block:
-                    break
-        return offsets
-    size = path.stat().st_size
+    size = 0 if path.name.lower().endswith(".gz") else path.stat().st_size
     count = workers if workers is not None else (os.cpu_count() or 1)
     runnable = bool(sys.executable) and Path(_scan.__file__).is_file()  # not from a zip, say
     if size >= PARALLEL_BYTES and count > 1 and runnable:
-        return _prefilter_parallel(path, codes, target, count, size)
+        yield from _prefilter_parallel(path, codes, target, count, size)
+        return
+    pattern = _scan.pattern_of(codes)
+    offsets: list[int] = []
     with target.open("wb") as sink:
-        if size:
+        if path.name.lower().endswith(".gz"):
+            with open_binary(path) as source:
+                base = 0
+                rest = b""
+                while True:
+                    block = source.read(_CHUNK)
+                    data = rest + block
+                    end = len(data) if not block else data.rfind(b"\n") + 1
+                    _scan.grep(pattern, data, 0, end, base, sink, offsets)
+                    base += end
+                    rest = data[end:]
+                    if not block:
+                        break
+        elif path.stat().st_size:
             with path.open("rb") as source, mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
                 _scan.grep(pattern, mapped, 0, len(mapped), 0, sink, offsets)
-    return offsets
+    yield target, offsets
 
 
-def _prefilter_parallel(path: Path, codes: list[str], target: Path, workers: int, size: int) -> list[int]:
-    """:func:`prefilter` by ``workers`` processes, each over a byte range (``_scan.py``)."""
+def _prefilter_parallel(path: Path, codes: list[str], target: Path, workers: int,
+                        size: int) -> Generator[tuple[Path, list[int]], None, None]:
+    """:func:`prefilter_parts` by ``workers`` processes (``_scan.py``): piece ``i`` of the file
+    goes to worker ``i % workers``, so the pieces finish roughly in file order."""
+    import time
+
     from dyadwatch.datasets import _scan
 
     script = str(Path(_scan.__file__).resolve())
-    step = -(-size // workers)
-    outs = [target.with_name(f"{target.name}.{i}") for i in range(workers)]
+    pieces = max(2 * workers, -(-size // PIECE_BYTES))
+    step = -(-size // pieces)
+    prefix = target.with_name(f"{target.name}.part")
+    outs = [Path(f"{prefix}.{i}") for i in range(pieces)]
     processes = [
         subprocess.Popen(
-            [sys.executable, script, str(path), str(i * step), str(min(size, (i + 1) * step)), str(out), *codes],
+            [sys.executable, script, str(path), str(prefix),
+             *(f"{i}:{i * step}:{min(size, (i + 1) * step)}" for i in range(w, pieces, workers)), "--", *codes],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
-        for i, out in enumerate(outs)
+        for w in range(workers)
     ]
-    offsets: list[int] = []
     try:
-        for process in processes:
-            _, error = process.communicate()
-            if process.returncode != 0:
-                raise DatasetError(Errors.E501, where=str(path), line="?", dataset="GDELT",
-                                   detail=f"the prefilter failed: {error.decode(errors='replace').strip()[-300:]}")
-        with target.open("wb") as sink:
-            for out in outs:
-                with out.open("rb") as part:
-                    shutil.copyfileobj(part, sink, 1 << 22)
-                numbers = array("q")
-                with Path(str(out) + ".offsets").open("rb") as handle:
-                    numbers.frombytes(handle.read())
-                offsets.extend(numbers)
+        for i, out in enumerate(outs):
+            worker = processes[i % workers]
+            done = Path(f"{out}.done")
+            while not done.exists():
+                if worker.poll() is not None and not done.exists():
+                    _, error = worker.communicate()
+                    raise DatasetError(Errors.E501, where=str(path), line="?", dataset="GDELT",
+                                       detail=f"the prefilter failed: {error.decode(errors='replace').strip()[-300:]}")
+                time.sleep(0.01)
+            numbers = array("q")
+            numbers.frombytes(Path(f"{out}.offsets").read_bytes())
+            yield out, numbers.tolist()
+            for leftover in (out, Path(f"{out}.offsets")):
+                leftover.unlink(missing_ok=True)
     finally:
         for process in processes:
             if process.poll() is None:
                 process.kill()
-                process.wait()
+            process.communicate()
         for out in outs:
-            for leftover in (out, Path(str(out) + ".offsets"), Path(str(out) + ".done")):
+            for leftover in (out, Path(f"{out}.offsets"), Path(f"{out}.done")):
                 leftover.unlink(missing_ok=True)
-    return offsets
 
 
 def line_numbers(path: Path, offsets: Iterable[int]) -> dict[int, int]:

@@ -49,7 +49,8 @@ def line_start(data: bytes | mmap.mmap, position: int) -> int:
 
 
 def scan_range(path: str, begin: int, end: int, needles: list[str], out: str) -> None:
-    """Scan the lines of ``path`` starting in [begin, end): lines to ``out``, offsets to ``out.offsets``."""
+    """Scan the lines of ``path`` starting in [begin, end): lines to ``out``, offsets to
+    ``out.offsets``; then an empty ``out.done`` says both are complete."""
     pattern = pattern_of(needles)
     offsets: array[int] = array("q")
     with open(path, "rb") as source, mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as data, \
@@ -58,8 +59,19 @@ def scan_range(path: str, begin: int, end: int, needles: list[str], out: str) ->
         grep(pattern, data, begin, end, 0, sink, offsets)
     with open(out + ".offsets", "wb") as handle:
         offsets.tofile(handle)
+    Path(out + ".done").touch()
 
 
-if __name__ == "__main__":  # a worker: _scan.py PATH BEGIN END OUT NEEDLE...
-    scan_range(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[5:], sys.argv[4])
-    Path(sys.argv[4] + ".done").touch()
+def main(argv: list[str]) -> None:
+    """A worker: ``_scan.py PATH PREFIX INDEX:BEGIN:END... -- NEEDLE...``; piece INDEX goes to
+    ``PREFIX.INDEX``, the pieces in the order given (the caller reads them in file order)."""
+    cut = argv.index("--")
+    path, prefix = argv[0], argv[1]
+    needles = argv[cut + 1:]
+    for piece in argv[2:cut]:
+        index, begin, end = (int(x) for x in piece.split(":"))
+        scan_range(path, begin, end, needles, f"{prefix}.{index}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import io
 import re
+import zlib
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 
 from dyadwatch.datasets._common import ReadContext, RowBuffer
-from dyadwatch.datasets._files import open_binary
+from dyadwatch.datasets._files import ends_with_newline, open_binary
 from dyadwatch.errors import DatasetError, Errors
 
 _KEY = re.compile(r"[^a-z0-9]+")
@@ -79,9 +82,10 @@ def tsv_rows(path: Path, ctx: ReadContext, *, dataset: str, missing: tuple[str, 
     """The rows of a tab-separated file with a header line, without quoting (ICEWS, POLECAT).
 
     With ``trailing_tabs`` empty fields past the header's width are dropped (POLECAT writes
-    them); other rows of the wrong width are ``[E507]`` errors.
+    them); other rows of the wrong width are ``[E507]`` errors, or ``[E508]`` for the last line
+    of a file cut short (no line end). A compressed file that ends early is ``[E506]``.
     """
-    with open_binary(path) as handle:
+    with _unpacking(ctx), open_binary(path) as handle:
         header: Header | None = None
         for number, raw in enumerate(handle, start=1):
             text = raw.rstrip(b"\r\n")
@@ -104,20 +108,35 @@ def tsv_rows(path: Path, ctx: ReadContext, *, dataset: str, missing: tuple[str, 
             if trailing_tabs:
                 while len(fields) > len(header.names) and fields[-1] == "":
                     fields.pop()
-            record = _record(ctx, header, fields, number, dataset, missing)
+            record = _record(ctx, header, fields, number, dataset, missing, cut=not raw.endswith(b"\n"))
             if record is not None:
                 yield record
         if header is None:
             raise DatasetError(Errors.E514, where=ctx.location, detail="not even a header line")
 
 
+@contextmanager
+def _unpacking(ctx: ReadContext) -> Iterator[None]:
+    """Turn a compressed file that ends early (or is damaged) into ``[E506]``, not a traceback."""
+    try:
+        yield
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise DatasetError(Errors.E506, where=ctx.location, detail=str(exc)) from exc
+
+
 def _record(ctx: ReadContext, header: Header, fields: list[str], number: int, dataset: str,
-            missing: tuple[str, ...]) -> Row | DatasetError | None:
+            missing: tuple[str, ...], *, cut: bool = False) -> Row | DatasetError | None:
     """A data line counted and read: its row, or the error of a line of the wrong width (None
-    once the context has listed enough of them)."""
+    once the context has listed enough of them); ``cut``: the line is the last one and has no
+    line end, so a short one means the file was truncated (``[E508]``)."""
     ctx.rows += 1
     if len(fields) == len(header.names):
         return Row(header, fields, number, missing)
+    if cut and len(fields) < len(header.names):
+        return ctx.problem(DatasetError(
+            Errors.E508, where=f"{ctx.location}:{number}", line=number, found=len(fields),
+            expected=len(header.names),
+        ))
     return ctx.problem(DatasetError(
         Errors.E507, where=f"{ctx.location}:{number}", line=number, found=len(fields),
         dataset=dataset, expected=len(header.names),
@@ -125,12 +144,16 @@ def _record(ctx: ReadContext, header: Header, fields: list[str], number: int, da
 
 
 def csv_rows(path: Path, ctx: ReadContext, *, dataset: str, missing: tuple[str, ...] = ("",)) -> Iterator[Row | DatasetError]:
-    """The records of a CSV file with a header (quoted fields may span lines: UCDP)."""
-    with open_binary(path) as binary:
+    """The records of a CSV file with a header (quoted fields may span lines: UCDP).
+
+    A short last record in a file without a final line end is ``[E508]`` (truncated)."""
+    complete = ends_with_newline(path)
+    with _unpacking(ctx), open_binary(path) as binary:
         text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
         reader = csv.reader(text)
         header: Header | None = None
         start = 1
+        held: tuple[list[str], int] | None = None  # a short record, until we know it is not the last
         try:
             for fields in reader:
                 number, start = start, reader.line_num + 1
@@ -139,7 +162,19 @@ def csv_rows(path: Path, ctx: ReadContext, *, dataset: str, missing: tuple[str, 
                 if header is None:
                     header = Header.of(fields)
                     continue
+                if held is not None:
+                    record = _record(ctx, header, held[0], held[1], dataset, missing)
+                    held = None
+                    if record is not None:
+                        yield record
+                if not complete and len(fields) < len(header.names):
+                    held = (fields, number)
+                    continue
                 record = _record(ctx, header, fields, number, dataset, missing)
+                if record is not None:
+                    yield record
+            if held is not None and header is not None:
+                record = _record(ctx, header, held[0], held[1], dataset, missing, cut=True)
                 if record is not None:
                     yield record
         except UnicodeDecodeError as exc:

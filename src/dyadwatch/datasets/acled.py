@@ -7,7 +7,8 @@ Goldstein score through the ontology. The columns are found by name, so both the
 ``civilian_targeting``, ``tags``, actor types in words) read. Actor names go through the actor
 dictionary (``Taliban`` -> ``taliban``; ``Military Forces of Afghanistan (2004-2021)`` -> AFG MIL);
 a name it does not know takes the country in its brackets or after "of", else the event's
-country for local actors (rioters, protesters, civilians). ``fatalities`` is kept.
+country for local actors (rioters, protesters, civilians). ``fatalities`` is kept. ACLED numbers no releases: a row's version is the day it was last
+updated (its ``timestamp``), unless ``--dataset-version`` says otherwise.
 """
 
 from __future__ import annotations
@@ -69,6 +70,20 @@ def actor_codes(name: str | None, inter: str | None, date: object, event_country
     return country, sector, actor_id if kind in _NON_STATE_KINDS else None
 
 
+def _updated(timestamp: str | None) -> str | None:
+    """ACLED's version of a row: the day it was last updated (``timestamp``, Unix seconds).
+
+    ACLED revises rows continually and numbers no releases, so the row's own update time is
+    the version it came in.
+
+    >>> _updated("1629000000"), _updated(None), _updated("soon")
+    ('updated 2021-08-15', None, None)
+    """
+    if not timestamp or not timestamp.strip().isdigit():
+        return None
+    return f"updated {dt.datetime.fromtimestamp(int(timestamp), dt.UTC):%Y-%m-%d}"
+
+
 def _row(row: Row, ctx: ReadContext, first: dt.date, last: dt.date) -> dict[str, Any] | DatasetError:
     where = f"{ctx.location}:{row.line}"
     checked = id_and_date(row, ctx, id_field="event_id_cnty", date_field="event_date", dataset="ACLED", first=first, last=last)
@@ -93,6 +108,8 @@ def _row(row: Row, ctx: ReadContext, first: dt.date, last: dt.date) -> dict[str,
         else lookups.country_from_iso_number(row.get("iso")) or lookups.country_from_name(row.get("country"))
     )
     out = base_row(ctx, own_id, date)
+    if out["dataset_version"] is None:
+        out["dataset_version"] = _updated(row.get("timestamp"))
     out.update(code_fields(lookups.event_codes()[code] if code else None))
     out["rule"] = f"ACLED {event_type}/{sub_type} read as CAMEO {code}" if code else f"ACLED {event_type}/{sub_type}: no CAMEO code"
     for side, number in (("source", "1"), ("target", "2")):

@@ -46,7 +46,7 @@ from dyadwatch.datasets._files import (
     first_line,
     line_count,
     line_numbers,
-    prefilter,
+    prefilter_parts,
 )
 from dyadwatch.errors import DatasetError, Errors
 from dyadwatch.store.parquet import DATASET_COLUMNS
@@ -123,27 +123,42 @@ def check_version(dataset: str, path: Path, location: str) -> None:
     )
 
 
-def default_version(dataset: str, path: Path) -> str:
+def default_version(dataset: str, path: Path, location: str = "") -> str:
+    """GDELT's version of a file. Translingual events have the layout of the others: only
+    their file name tells them apart (``YYYYMMDDHHMMSS.translation.export.CSV[.zip]``), as
+    unpacked or as the archive was named; ``--dataset-version`` says it for a renamed file.
+
+    >>> default_version("gdelt2", Path("20150218224500.translation.export.CSV"))
+    '2.0-translingual'
+    >>> default_version("gdelt2", Path("events.csv"), "20150218224500.translation.export.CSV.zip")
+    '2.0-translingual'
+    >>> default_version("gdelt2", Path("20150218224500.export.CSV")), default_version("gdelt1", Path("2005.csv"))
+    ('2.0', '1.0')
+    """
     if dataset == "gdelt1":
         return "1.0"
-    return "2.0-translingual" if ".translation." in path.name.lower() else "2.0"
+    names = (path.name.lower(), Path(location).name.lower())
+    return "2.0-translingual" if any(".translation." in name for name in names) else "2.0"
 
 
 def batches(path: Path, ctx: ReadContext) -> Iterator[pa.Table | DatasetError]:
     """The rows of a GDELT events file as dataset tables, then its bad rows as errors.
 
     ``path`` is a plain or gzip file (zips are unpacked by the caller). With ``ctx.actors``
-    the file is first cut down to the lines that may be about them (:func:`prefilter`).
+    the file is first cut down to the lines that may be about them (:func:`~dyadwatch.datasets._files.prefilter_parts`).
     """
     check_version(ctx.dataset, path, ctx.location)
-    version = ctx.version or default_version(ctx.dataset, path)
+    version = ctx.version or default_version(ctx.dataset, path, ctx.location)
     if ctx.actors is None:
         yield from _convert(path, path, None, ctx, version)
         return
     candidates = ctx.workdir / f"candidates-{uuid.uuid4().hex[:8]}.tsv"
     try:
-        offsets = prefilter(path, ctx.actors.needles, candidates)
-        yield from _convert(candidates, path, offsets, ctx, version)
+        # the kept lines of a large file come in pieces: the first are parsed while the
+        # prefilter's workers scan the rest
+        with closing(prefilter_parts(path, ctx.actors.needles, candidates)) as parts:
+            for part, offsets in parts:
+                yield from _convert(part, path, offsets, ctx, version)
     finally:
         candidates.unlink(missing_ok=True)
 

@@ -54,8 +54,8 @@ _NON_STATE_KINDS = {"group", "person", "igo", "forum", "body", "party", "ngo", "
 
 def batches(path: Path, ctx: ReadContext) -> Iterator[pa.Table | DatasetError]:
     """The events of one ICEWS file as dataset tables, and its bad rows as errors."""
-    if ctx.version is None:
-        found = _VERSION.search(Path(ctx.location).name)
+    if ctx.version is None:  # Dataverse names each file with its upload time: events.2018.20200427084805.tab
+        found = _VERSION.search(Path(ctx.location).name) or _VERSION.search(path.name)
         ctx.version = found.group(1) if found else None
     first, last = first_day("icews"), last_day()
     yield from collect(tsv_rows(path, ctx, dataset="ICEWS", missing=("",)), ctx, dataset="ICEWS", required=REQUIRED,

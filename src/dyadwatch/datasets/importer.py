@@ -13,8 +13,14 @@ Where the rows go:
   transaction per file (for small imports; needs a store with the ``dataset_extras`` table);
 * ``storage="parquet"``: Parquet partitions beside the store (``store/parquet.py``), read
   through the ``dataset_events`` and ``all_events`` views, committed by a manifest;
-* ``storage="auto"`` (default): Parquet. (The table path does not yet recognise an ICEWS
-  row repeated by an overlapping file as the same event; until it does, auto never picks it.)
+* ``storage="auto"`` (default): the table when the files to read are small (at most
+  :data:`SMALL_IMPORT_BYTES` of text, a compressed file counted at :data:`_COMPRESSION_RATIO`
+  times its size) and read in this process; Parquet otherwise.
+
+An event is stored once whichever way it came: a row whose event id another file already
+stored (ICEWS's weekly files repeat rows of the yearly ones), in the table or in Parquet, is
+counted as a duplicate and left out, so that a small import beside a large one never counts an
+event twice. (GDELT's ids are unique by design: its large Parquet imports skip this check.)
 
 With a parallel ``runner`` (:mod:`dyadwatch.runner`: a process pool or a Dask cluster) each
 file is read on a worker into staged Parquet part files (the shards); this process takes
@@ -69,6 +75,13 @@ STORAGE = ("auto", "table", "parquet")
 
 # A Parquet batch is committed (parts moved into place, manifest written) after this many rows.
 _COMMIT_ROWS = 20_000_000
+
+#: ``storage="auto"`` puts an import of at most this many bytes of text into the events table
+#: (the table path holds one file's rows in memory while it stores them in one transaction).
+SMALL_IMPORT_BYTES = 32 * 1024 * 1024
+# A compressed file (zip, gzip) counts as this many times its size: GDELT and ICEWS text
+# compresses about 8 to 1.
+_COMPRESSION_RATIO = 8
 
 
 @dataclass(slots=True)
@@ -218,7 +231,8 @@ def import_dataset(
         known.add(key)
         todo.append((datafile, key))
     if storage == "auto":
-        storage = "parquet"
+        storage = choose_storage([f for f, _ in todo], table_possible=extras_table,
+                                 parallel=runner is not None and not runner.serial)
     report.storage = storage
     workdir = partitions.staging()  # unzipped files, prefiltered lines, DuckDB's spill
     sink: _Sink = (
@@ -253,8 +267,6 @@ def import_dataset(
                 sink.close()
                 raise
             report.rows += ctx.rows
-            report.duplicates += ctx.duplicates
-            report.filtered_out += ctx.filtered
             if failed is not None or (problems and on_error == "stop"):
                 sink.abort()
                 error = failed if failed is not None else problems[0]
@@ -264,6 +276,8 @@ def import_dataset(
                 report.skipped.append(_skipped(error, datafile.location))
                 continue
             report.rows_skipped += ctx.bad
+            report.duplicates += ctx.duplicates  # of a file stored (a failed one stores nothing)
+            report.filtered_out += ctx.filtered
             report.skipped.extend(_skipped(p, datafile.location) for p in problems)
             sink.end(datafile, key, {"dataset": dataset, "rows": ctx.rows, "bad": ctx.bad,
                                      "dataset_version": dataset_version, "run_id": report.run_id})
@@ -277,6 +291,23 @@ def import_dataset(
         store.finish_run(report.run_id, report.as_dict())
     log.info("import %s: %s", dataset, report.as_dict())
     return report
+
+
+def choose_storage(files: Iterable[DataFile], *, table_possible: bool = True, parallel: bool = False) -> str:
+    """Where ``storage="auto"`` puts the rows of ``files``: ``"table"`` for a small import read
+    here, ``"parquet"`` for a large one, one read by a parallel runner's workers (they write
+    part files), or a store without the ``dataset_extras`` table.
+
+    >>> import pathlib, tempfile
+    >>> small = pathlib.Path(tempfile.mkdtemp()) / "events.2021.tab"
+    >>> _ = small.write_text("Event ID\\tEvent Date\\n")
+    >>> choose_storage([DataFile(small)]), choose_storage([DataFile(small)], parallel=True)
+    ('table', 'parquet')
+    """
+    if not table_possible or parallel:
+        return "parquet"
+    total = sum(f.size * (_COMPRESSION_RATIO if f.compression else 1) for f in files)
+    return "table" if total <= SMALL_IMPORT_BYTES else "parquet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,8 +386,6 @@ def _import_with_runner(
     with closing(ordered(runner.map_batches(_read_file, tasks))) as results:
         for (datafile, key), (_, read) in zip(todo, results, strict=True):
             report.rows += read.rows
-            report.duplicates += read.duplicates
-            report.filtered_out += read.filtered
             if read.failed is not None or (read.problems and on_error == "stop"):
                 error = read.failed if read.failed is not None else read.problems[0]
                 if on_error == "stop":
@@ -365,6 +394,8 @@ def _import_with_runner(
                 report.skipped.append(_skipped(error, datafile.location))
                 continue
             report.rows_skipped += read.bad
+            report.duplicates += read.duplicates
+            report.filtered_out += read.filtered
             report.skipped.extend(_skipped(p, datafile.location) for p in read.problems)
             sink.add_parts(datafile, key, read.parts, {"dataset": dataset, "rows": read.rows, "bad": read.bad,
                                                       "dataset_version": version, "run_id": report.run_id})
@@ -463,20 +494,28 @@ class _ParquetSink(_Sink):
             self._commit()
 
     def _drop_stored(self, parts: list[StagedPart], location: str) -> list[StagedPart]:
-        """The staged parts without the events other files already stored in the same months."""
+        """The staged parts without the events other files already stored: in Parquet in the
+        same months, in this batch, or in the events table."""
         manifest = self.partitions.manifest
+        partitions = {p.partition for p in parts}
         stored = [*(
             str(self.partitions.folder / rel) for rel, info in manifest.parts.items()
-            if location not in info["sources"] and rel.rsplit("/", 1)[0] in {p.partition for p in parts}
+            if set(info["sources"]) - {location} and rel.rsplit("/", 1)[0] in partitions
         ), *(str(p.path) for other, staged in self.staged.items() if other != location for p in staged
-             if p.partition in {q.partition for q in parts})]
-        if not stored:
+             if p.partition in partitions)]
+        in_table = _table_ids(self.store, self.report.dataset, location)
+        if not stored and not in_table:
             return parts
         kept: list[StagedPart] = []
         with duckdb.connect() as con:
             con.execute("SET enable_progress_bar = false")
-            files = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in stored) + "]"
-            con.execute(f"CREATE TEMP TABLE known AS SELECT DISTINCT event_id FROM read_parquet({files})")
+            con.register("_in_table", pa.table({"event_id": pa.array(sorted(in_table), pa.string())}))
+            source = "SELECT event_id FROM _in_table"
+            if stored:
+                files = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in stored) + "]"
+                quoted = "'" + location.replace("'", "''") + "'"
+                source += f" UNION SELECT event_id FROM read_parquet({files}) WHERE source_file <> {quoted}"
+            con.execute(f"CREATE TEMP TABLE known AS SELECT DISTINCT event_id FROM ({source})")
             for part in parts:
                 table = pq.read_table(part.path)
                 con.register("_part", table)
@@ -546,14 +585,49 @@ class _TableSink(_Sink):
         self._store(datafile, key, pa.concat_tables(tables) if tables else arrow_schema().empty_table())
 
     def _store(self, datafile: DataFile, key: str, table: pa.Table) -> None:
+        rows = table.num_rows
+        table = self._drop_in_parquet(table, datafile.location)
         added = add_dataset_rows(self.store, table, datafile.location, fingerprint=key, run_id=self.report.run_id)
         self.report.events_added += added
-        self.report.duplicates += table.num_rows - added
+        self.report.duplicates += rows - added
         if datafile.location in self.partitions.manifest.sources:  # it was in Parquet before
             self.partitions.forget([datafile.location])
 
+    def _drop_in_parquet(self, table: pa.Table, location: str) -> pa.Table:
+        """The rows whose events no other file stored in the Parquet partitions (same months)."""
+        manifest = self.partitions.manifest
+        if table.num_rows == 0 or not manifest.parts:
+            return table
+        dates = table.column("date")
+        months = {f"{origin}/year={year}/month={month}" for origin, year, month in zip(
+            table.column("origin").to_pylist(), pc.year(dates).to_pylist(), pc.month(dates).to_pylist(), strict=True)}
+        files = [str(self.partitions.folder / rel) for rel, info in manifest.parts.items()
+                 if rel.rsplit("/", 1)[0] in months and set(info["sources"]) - {location}]
+        if not files:
+            return table
+        with duckdb.connect() as con:
+            con.execute("SET enable_progress_bar = false")
+            con.register("_rows", table.select(["event_id"]))
+            listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+            known = pa.array([row[0] for row in con.execute(
+                f"SELECT DISTINCT event_id FROM read_parquet({listing}) WHERE source_file <> ? "
+                "AND event_id IN (SELECT event_id FROM _rows)", [location]).fetchall()], pa.string())
+        if len(known) == 0:
+            return table
+        return table.filter(pc.invert(pc.is_in(table.column("event_id"), value_set=known)))
+
     def close(self) -> None:
         self.tables = []
+
+
+def _table_ids(store: Store, origin: str, location: str) -> set[str]:
+    """The ids of ``origin``'s events other files stored in the events table."""
+    if not has_extras_table(store):
+        return set()
+    rows = store.con.execute(
+        "SELECT DISTINCT e.event_id FROM events e JOIN dataset_extras x ON x.event_id = e.event_id "
+        "WHERE e.origin = ? AND x.source_file <> ?", [origin, location]).fetchall()
+    return {str(r[0]) for r in rows}
 
 
 def add_dataset_rows(store: Store, table: pa.Table, source_file: str, *, fingerprint: str,
@@ -561,10 +635,22 @@ def add_dataset_rows(store: Store, table: pa.Table, source_file: str, *, fingerp
     """Store one file's rows in the events table and ``dataset_extras``, replacing the rows an
     earlier import of the same file stored, in one transaction; record the file as imported.
 
-    Returns how many distinct events were stored. (A Store method in waiting: it needs the
-    ``dataset_extras`` table of schema 3.)
+    An event another file already stored in the table stays that file's: its row here is left
+    out (a duplicate). Returns how many distinct events were stored. (A Store method in
+    waiting: it needs the ``dataset_extras`` table of schema 3.)
     """
     table = _distinct_ids(table)
+    if table.num_rows:
+        store.con.register("_dataset_ids", table.select(["event_id"]))
+        try:
+            taken = store.con.execute(
+                "SELECT DISTINCT x.event_id FROM dataset_extras x JOIN _dataset_ids r ON r.event_id = x.event_id "
+                "WHERE x.source_file <> ?", [source_file]).fetchall()
+        finally:
+            store.con.unregister("_dataset_ids")
+        if taken:
+            value_set = pa.array([str(r[0]) for r in taken], pa.string())
+            table = table.filter(pc.invert(pc.is_in(table.column("event_id"), value_set=value_set)))
     event_names = [name for name, _ in EVENT_COLUMNS]
     extra_names = [name for name, _ in EXTRA_COLUMNS]
     select = ", ".join(f"CAST({n} AS JSON)" if n == "spans" else n for n in event_names)

@@ -36,14 +36,31 @@ from dyadwatch.errors import DatasetError, Errors
 REQUIRED = ("id", "type_of_violence", "side_a", "side_b", "country", "date_start", "best")
 _NON_STATE_KINDS = {"group", "person", "igo", "forum", "body", "party", "ngo", "media", "business"}
 _GOVERNMENT = re.compile(r"^Government of (.+?)(?:\s*\(.*\))?$")
-_VERSION = re.compile(r"ged[_-]?(\d{2})(\d)", re.IGNORECASE)
+# The release in the file's name: ged231-csv.zip, GEDEvent_v23_1.csv, ..._v23.csv (23.1, 23.1, 23).
+_VERSIONS = (
+    re.compile(r"ged[_-]?(\d{2})(\d)(?!\d)", re.IGNORECASE),
+    re.compile(r"v(\d{2})[._-](\d)(?!\d)", re.IGNORECASE),
+    re.compile(r"v(\d{2})(?!\d)", re.IGNORECASE),
+)
+
+
+def version_of(name: str) -> str | None:
+    """The GED release a file name states, or None.
+
+    >>> version_of("ged231-csv.zip"), version_of("GEDEvent_v23_1.csv"), version_of("ucdpged_sample_1000_v23.csv")
+    ('23.1', '23.1', '23')
+    """
+    for pattern in _VERSIONS:
+        found = pattern.search(name)
+        if found:
+            return ".".join(g for g in found.groups() if g)
+    return None
 
 
 def batches(path: Path, ctx: ReadContext) -> Iterator[pa.Table | DatasetError]:
     """The events of one GED file as dataset tables, and its bad rows as errors."""
     if ctx.version is None:
-        found = _VERSION.search(Path(ctx.location).name)
-        ctx.version = f"{found.group(1)}.{found.group(2)}" if found else None
+        ctx.version = version_of(Path(ctx.location).name) or version_of(path.name)
     first, last = first_day("ucdp"), last_day()
     yield from collect(csv_rows(path, ctx, dataset="UCDP GED", missing=("", "NA")), ctx, dataset="UCDP GED", required=REQUIRED,
                        make=lambda row: _row(row, ctx, first, last))

@@ -27,7 +27,7 @@ from dyadwatch.library.fetch import Fetcher
 from dyadwatch.library.language import detect_language
 from dyadwatch.library.readers import read
 from dyadwatch.library.segment import segment
-from dyadwatch.library.sources import SourceRef, expand, fingerprint
+from dyadwatch.library.sources import SourceRef, expand_source, fingerprint
 from dyadwatch.records import Document
 from dyadwatch.store import Store
 
@@ -106,24 +106,32 @@ def ingest(
 
     ``on_error="stop"`` (the default) commits what was read before the first bad source,
     stores nothing of that source and raises its error; ``"skip"`` goes on and lists
-    what it left out in the report. ``progress(location, documents_so_far)`` is called
-    after each source. Local files are read, segmented and signed in ``workers``
-    processes (default: one per core for large batches); remote sources are fetched in
-    this process, so that the per-host rate limit holds. A parallel ``runner``
-    (:mod:`dyadwatch.runner`: a process pool, a Dask cluster) reads the local files on its
-    workers instead; the admission and the commits stay here, in source order.
+    what it left out in the report. Files of a folder or glob that dyadwatch does not
+    read (a picture, a Word file) are passed over and listed in the report's ``skipped``
+    in either mode; the store's own files are never read as sources.
+    ``progress(location, documents_so_far)`` is called after each source. Local files
+    are read, segmented and signed in ``workers`` processes (default: one per core for
+    large batches); addresses, URL lists and feeds (a feed file too: each entry's page is
+    fetched) are read in this process with one fetcher, so that the per-host rate limit
+    holds. A parallel ``runner`` (:mod:`dyadwatch.runner`: a process pool, a Dask
+    cluster) reads the local files on its workers instead; the admission and the commits
+    stay here, in source order.
     """
     if on_error not in ("stop", "skip"):
         raise ConfigError(Errors.E701, detail=f"on_error must be 'stop' or 'skip'. Got {on_error!r} instead")
     report = IngestReport()
     refs: list[SourceRef] = []
+    own = _own_files(store)
     for source in sources:
         try:
-            refs.extend(expand(source))
+            found, passed_over = expand_source(source)
         except SourceError as exc:
             if on_error == "stop":
                 raise
             report.skipped.append(_skipped(exc, source))
+            continue
+        refs.extend(ref for ref in found if not own(ref.location))
+        report.skipped.extend(_skipped(exc, source) for exc in passed_over if not own(exc.where or ""))
     report.run_id = store.start_run("ingest", {"sources": [r.location for r in refs], "on_error": on_error})
 
     seen_fingerprints = store.known_fingerprints()
@@ -142,12 +150,12 @@ def ingest(
 
     # the index of every stored signature is only needed when something is to be read
     dup_index = _load_duplicate_index(store, duplicate_threshold) if todo else DuplicateIndex(threshold=duplicate_threshold)
-    own_fetcher = fetcher is None and any(not _is_local(ref) for ref, _ in todo)
+    own_fetcher = fetcher is None and any(_needs_network(ref) for ref, _ in todo)
     if own_fetcher:
         fetcher = Fetcher()
     pending = _Pending()
     if runner is not None and not runner.serial:
-        local_files = [Path(ref.location) for ref, _ in todo if _is_local(ref)]
+        local_files = [Path(ref.location) for ref, _ in todo if not _needs_network(ref)]
         runner.check(paths=sorted({p.parent for p in local_files if p.parent.is_dir()})[:20])
         prepared_all = _prepare_with_runner(todo, fetcher, runner)
     else:
@@ -160,7 +168,10 @@ def ingest(
                     raise prepared.problems[0]
                 report.skipped.extend(_skipped(p, ref.location) for p in prepared.problems)
             added = _admit(prepared, pending, dup_index, report)
-            if fp is not None:
+            # only a source read without a problem counts as done: one with a skipped record,
+            # a failed page or a full disk is read again next time (what it stored is kept),
+            # so a fixed page or freed space is picked up and a lasting problem is listed again
+            if fp is not None and not prepared.problems:
                 pending.sources.append((fp, ref.location, ref.kind, added))
             if len(pending.docs) >= batch_size:
                 _commit(store, pending, report)
@@ -229,7 +240,7 @@ def _prepare_all(
 ) -> Iterator[Prepared]:
     """Prepared sources in the order of ``todo``: local files in a process pool, remote
     sources here. At most a window of sources is in flight, so memory stays bounded."""
-    local = sum(1 for ref, _ in todo if _is_local(ref))
+    local = sum(1 for ref, _ in todo if not _needs_network(ref))
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if local >= _POOL_MIN_SOURCES else 1
     if workers <= 1:
@@ -242,7 +253,7 @@ def _prepare_all(
 
         def submit(start: int) -> tuple[list[SourceRef], list[list[int]], list[Future[list[Prepared]]]]:
             window = [ref for ref, _ in todo[start : start + _WINDOW]]
-            local = [i for i, ref in enumerate(window) if _is_local(ref)]
+            local = [i for i, ref in enumerate(window) if not _needs_network(ref)]
             # a task is a chunk of files: one round trip for several small sources
             chunks = [local[i : i + _CHUNK] for i in range(0, len(local), _CHUNK)]
             return window, chunks, [pool.submit(_prepare_chunk, [window[i] for i in c]) for c in chunks]
@@ -268,12 +279,12 @@ def _prepare_with_runner(
     workers (handed back in order), remote sources here."""
     from dyadwatch.runner import ordered
 
-    local = [i for i, (ref, _) in enumerate(todo) if _is_local(ref)]
+    local = [i for i, (ref, _) in enumerate(todo) if not _needs_network(ref)]
     chunks = [local[i : i + _CHUNK] for i in range(0, len(local), _CHUNK)]
     results = ordered(runner.map_batches(_prepare_chunk, ([todo[i][0] for i in chunk] for chunk in chunks)))
     ready: dict[int, Prepared] = {}
     for i, (ref, _) in enumerate(todo):
-        if not _is_local(ref):
+        if _needs_network(ref):
             yield prepare_source(ref, fetcher)
             continue
         while i not in ready:
@@ -287,7 +298,27 @@ def _prepare_chunk(refs: Sequence[SourceRef]) -> list[Prepared]:
 
 
 def _is_local(ref: SourceRef) -> bool:
+    """A file (fingerprinted: unchanged, it is skipped unread), not an address."""
     return not ref.location.startswith(("http://", "https://"))
+
+
+# Kinds read over the network: an address, a URL list, a feed (a feed file too, since
+# each entry's page is fetched). They are read in the ingesting process with its one
+# fetcher, never in a worker, so that the per-host pause, user agent and timeouts hold.
+_NETWORK_KINDS = frozenset({"url", "urllist", "feed"})
+
+
+def _needs_network(ref: SourceRef) -> bool:
+    return ref.kind in _NETWORK_KINDS
+
+
+def _own_files(store: Store) -> Callable[[str], bool]:
+    """Whether a path is the store's file or one beside it (its WAL, search index,
+    dataset partitions): a folder that holds the store never ingests the store."""
+    if store.path == ":memory:":
+        return lambda path: False
+    base = os.path.abspath(store.path)
+    return lambda path: path == base or path.startswith(base + ".")
 
 
 def _admit(prepared: Prepared, pending: _Pending, dup_index: DuplicateIndex, report: IngestReport) -> int:

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from dyadwatch.errors import Errors, SourceError
 
-__all__ = ["KINDS", "SourceRef", "expand", "fingerprint", "is_url", "kind_of_file"]
+__all__ = ["KINDS", "SourceRef", "expand", "expand_source", "fingerprint", "is_url", "kind_of_file"]
 
 logger = logging.getLogger(__name__)
 
@@ -88,17 +88,27 @@ def expand(source: str) -> list[SourceRef]:
     (``*.urls``, or a ``*.txt`` whose non-empty, non-``#`` lines are all addresses).
 
     A file named on its own must be of a type dyadwatch reads (else ``E214``, or ``E206``
-    for a binary file); in a folder or glob such files are skipped and logged. Nothing
-    matching raises :class:`SourceError` ``E211``.
+    for a binary file); in a folder or glob such files are passed over and logged
+    (:func:`expand_source` also returns them). Nothing matching raises
+    :class:`SourceError` ``E211``.
+    """
+    return expand_source(source)[0]
+
+
+def expand_source(source: str) -> tuple[list[SourceRef], list[SourceError]]:
+    """:func:`expand`, and the files of a folder or glob it passed over, with why.
+
+    An ingest lists the passed-over files with what it skipped, so that a picture or a
+    Word file left in a folder of articles is reported, not silently left out.
     """
     source = source.strip()
     if not source:
         raise SourceError(Errors.E211, where=repr(source))
     if is_url(source):
-        return [SourceRef(source, _kind_of_url(source))]
+        return [SourceRef(source, _kind_of_url(source))], []
     path = os.path.expanduser(source)
     if os.path.isfile(path):
-        return [SourceRef(os.path.abspath(path), kind_of_file(path))]
+        return [SourceRef(os.path.abspath(path), kind_of_file(path))], []
     if os.path.isdir(path):
         return _collect(_walk(path), where=source)
     if _GLOB_CHARS.intersection(source):
@@ -161,7 +171,7 @@ def _walk(folder: str) -> list[str]:
     return sorted(paths)
 
 
-def _collect(paths: list[str], *, where: str) -> list[SourceRef]:
+def _collect(paths: list[str], *, where: str) -> tuple[list[SourceRef], list[SourceError]]:
     refs: list[SourceRef] = []
     skipped: list[SourceError] = []
     for path in paths:
@@ -176,7 +186,7 @@ def _collect(paths: list[str], *, where: str) -> list[SourceRef]:
         raise SourceError(Errors.E211, where=where)
     if skipped:
         logger.info("%s: %d files taken, %d skipped", where, len(refs), len(skipped))
-    return refs
+    return refs, skipped
 
 
 def _read_head(path: str, size: int) -> bytes:

@@ -131,7 +131,14 @@ class Store:
             log.info("store %s: migrating schema to version %d", self.path, number)
             with self.transaction():
                 for statement in MIGRATIONS[number - 1]:
-                    self.con.execute(statement)
+                    try:
+                        self.con.execute(statement)
+                    except duckdb.Error as exc:  # rolled back: the store stays at the version before
+                        detail = (
+                            f"upgrading its schema to version {number} failed, so it stays at version "
+                            f"{number - 1}: {str(exc).splitlines()[0]}"
+                        )
+                        raise StoreError(Errors.E104, where=self.path, detail=detail) from exc
                 self.con.execute(
                     "INSERT OR REPLACE INTO dyadwatch_meta VALUES ('app', ?), ('schema_version', ?)",
                     [APP_ID, str(number)],

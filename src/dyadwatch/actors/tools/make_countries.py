@@ -210,6 +210,27 @@ CAMEO_DIFFERS: dict[str, str] = {
     "PSE": "CAMEO also has WSB (West Bank) and GZS (Gaza Strip); dyadwatch folds both into PSE, as ISO does",
 }
 
+
+
+def cameo_note(code: str) -> str:
+    """Where CAMEO writes another code for this state or a part of it: the note that says so.
+
+    The hand-written note of :data:`CAMEO_DIFFERS` first, then every other CAMEO code the
+    ontology's crosswalk (``coding/data/cameo_countries.csv``) reads as this state, so that no
+    difference goes unnoted ("CAMEO writes USAGUM for Guam ...").
+    """
+    from dyadwatch.coding.ontology._tables import read_table
+
+    parts = [CAMEO_DIFFERS[code]] if code in CAMEO_DIFFERS else []
+    for row in read_table("cameo_countries.csv"):
+        cameo, iso3 = row["cameo"], row["iso3"]
+        if iso3 != code or cameo == code or any(cameo in part for part in parts):
+            continue
+        why = row["note"] or row["kind"]
+        parts.append(f"CAMEO writes {cameo} for {row['name']} ({why}); dyadwatch reads it as {code}")
+    return "; ".join(parts)
+
+
 # Names of ISO entries that clash with another entry: "Congo" is kept for the DRC only, and
 # pycountry's official name of Afghanistan is the Islamic Republic's (a historical entry here).
 _DROP = {"Congo", "Dominican", "Islamic Republic of Afghanistan"}
@@ -255,8 +276,9 @@ def _entries() -> list[dict[str, object]]:
             entry["capitals"] = [c.strip() for c in CAPITALS[code].split(",")]
         if code in STARTS:
             entry["start"] = STARTS[code]
-        if code in CAMEO_DIFFERS:
-            entry["note"] = CAMEO_DIFFERS[code]
+        note = cameo_note(code)
+        if note:
+            entry["note"] = note
         entries.append(entry)
     return entries
 
