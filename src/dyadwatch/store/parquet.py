@@ -422,18 +422,15 @@ class PartWriter:
             key = int(keys[0].as_py())
             self._add((origin, key // 100, key % 100), table)
             return
-        # one sort, then zero-copy slices: cheaper than one filter per month
-        order = pc.sort_indices(keys)
-        table = table.take(order)
-        values = keys.take(order).to_numpy()
-        cuts = [0, *(np.flatnonzero(np.diff(values)) + 1).tolist(), len(values)]
+        # one sort of the keys, then one take per month: every row is copied once, and no
+        # month's rows pin the whole batch while they wait in the buffer
+        values = keys.to_numpy()
+        order = np.argsort(values, kind="stable")
+        ordered = values[order]
+        cuts = [0, *(np.flatnonzero(np.diff(ordered)) + 1).tolist(), len(ordered)]
         for start, end in itertools.pairwise(cuts):
-            rows = table.slice(start, end - start)
-            if 4 * rows.num_rows < table.num_rows:
-                # a small slice would pin the whole sorted batch while it waits: copy it out
-                rows = rows.take(pa.array(np.arange(rows.num_rows)))
-            key = int(values[start])
-            self._add((origin, key // 100, key % 100), rows)
+            key = int(ordered[start])
+            self._add((origin, key // 100, key % 100), table.take(pa.array(order[start:end])))
 
     def _add(self, key: tuple[str, int, int], rows: pa.Table) -> None:
         self._buffers.setdefault(key, []).append(rows)
