@@ -13,6 +13,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dyadwatch.datasets import import_dataset, import_files
@@ -73,6 +74,40 @@ def test_table_import_keeps_extras(with_extras: Store, tmp_path: Path) -> None:
     assert count(with_extras, "num_sources = 2") == 5
     frame = with_extras.events_frame(origin="gdelt2")
     assert frame["cameo_code"].tolist() == ["043"] * 5
+
+
+def test_table_import_is_spooled_and_holds_duckdb_to_a_memory_limit(with_extras: Store, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file forced into the table is spooled to Parquet in batches and stored by DuckDB under a
+    memory limit (it spills the rest), and the store's own limit is back afterwards, also after a
+    bad file; a row repeated in the file is stored once."""
+    from dyadwatch.datasets import importer
+
+    seen: list[str] = []
+    real = importer.add_dataset_rows
+
+    def watching(store: Store, files: list[Path], *args: object, **kwargs: object) -> tuple[int, int]:
+        seen.append(str(store.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]))
+        assert all(f.suffix == ".parquet" and f.is_file() for f in files)
+        return real(store, files, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importer, "add_dataset_rows", watching)
+    monkeypatch.setattr(importer, "TABLE_MEMORY", "300MB")
+    with duckdb.connect() as other:
+        other.execute("SET memory_limit = '300MB'")
+        held = other.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    before = with_extras.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    rows = [gdelt2_row(i) for i in range(1, 6)]
+    path = write_lines(tmp_path / "a.export.CSV", [*rows, rows[2]])
+    report = import_dataset(with_extras, "gdelt2", [str(path)], storage="table")
+    assert (report.events_added, report.duplicates, with_extras.count("events")) == (5, 1, 5)
+    assert seen == [held] and before != held
+    assert with_extras.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == before
+    bad = write_lines(tmp_path / "b.export.CSV", [gdelt2_row(9, SQLDATE="20991301")])
+    with pytest.raises(DatasetError):
+        import_dataset(with_extras, "gdelt2", [str(bad)], storage="table")
+    assert with_extras.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == before
+    assert not list(partitions_folder(with_extras).rglob("*.parquet"))  # no spool left behind
 
 
 def test_auto_puts_small_imports_in_the_table_and_large_ones_in_parquet(

@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dyadwatch.datasets._common import ActorFilter, OnError, ReadContext, check_dataset
@@ -71,6 +70,8 @@ log = logging.getLogger(__name__)
 __all__ = ["STORAGE", "ImportReport", "import_dataset", "read_batches"]
 
 STORAGE = ("auto", "table", "parquet")
+# What DuckDB may hold in memory while a file's rows go into the events table.
+TABLE_MEMORY = "600MB"
 
 
 # A Parquet batch is committed (parts moved into place, manifest written) after this many rows.
@@ -285,6 +286,7 @@ def import_dataset(
                 progress(datafile.location, report.events_added + sink.pending)
         sink.close()
     finally:
+        sink.release()
         shutil.rmtree(workdir, ignore_errors=True)
         partitions.tidy()
         register_partitions(store)
@@ -438,6 +440,9 @@ class _Sink:
     def close(self) -> None:
         raise NotImplementedError
 
+    def release(self) -> None:
+        """Give back what the sink holds, whatever happened (called last, once closed or not)."""
+
 
 class _ParquetSink(_Sink):
     """Rows to staged part files; committed in batches by the partition manifest."""
@@ -552,72 +557,105 @@ class _ParquetSink(_Sink):
 
 
 class _TableSink(_Sink):
-    """Rows to the events table and dataset_extras, one transaction per file."""
+    """Rows to the events table and dataset_extras, one transaction per file.
+
+    A file's rows are spooled to a Parquet file in the staging folder as they come, and stored
+    from there by one SQL statement per table, so that a large file forced into the table
+    (``storage="table"``) is held by DuckDB, which spills to disk, not in this process's memory.
+    """
 
     def __init__(self, store: Store, partitions: PartitionSet, report: ImportReport) -> None:
         self.store = store
         self.partitions = partitions
         self.report = report
-        self.tables: list[pa.Table] = []
+        self.stage: Path | None = None
+        self.spool: Path | None = None
+        self.writer: pq.ParquetWriter | None = None
+        self.rows = 0
+        # DuckDB's own default is most of the machine's memory: held to TABLE_MEMORY while the
+        # rows are stored (it spills the rest to disk), as it was afterwards
+        self.memory_limit = self._memory_limit()
+        store.con.execute(f"SET memory_limit = '{TABLE_MEMORY}'")
 
     @property
     def pending(self) -> int:  # type: ignore[override]
-        return sum(t.num_rows for t in self.tables)
+        return self.rows
 
     def begin(self, datafile: DataFile) -> None:
-        self.tables = []
+        self.abort()
+        if self.stage is None:
+            self.stage = self.partitions.staging()
+        self.spool = self.stage / f"table-{uuid.uuid4().hex[:12]}.parquet"
 
     def write(self, table: pa.Table) -> None:
-        self.tables.append(table)
+        assert self.spool is not None
+        if table.num_rows == 0:
+            return
+        schema = arrow_schema()
+        table = table.select(schema.names)
+        if table.schema != schema:
+            table = table.cast(schema)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.spool, schema, compression="zstd")
+        self.writer.write_table(table)
+        self.rows += table.num_rows
 
     def abort(self) -> None:
-        self.tables = []
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        if self.spool is not None:
+            self.spool.unlink(missing_ok=True)
+            self.spool = None
+        self.rows = 0
 
     def end(self, datafile: DataFile, key: str, meta: dict[str, Any]) -> None:
-        table = pa.concat_tables(self.tables) if self.tables else arrow_schema().empty_table()
-        self.tables = []
-        self._store(datafile, key, table)
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        spooled = [self.spool] if self.spool is not None and self.rows else []
+        try:
+            self._store(datafile, key, spooled)
+        finally:
+            self.abort()
 
     def add_parts(self, datafile: DataFile, key: str, parts: list[StagedPart], meta: dict[str, Any]) -> None:
-        tables = [pq.read_table(part.path).cast(arrow_schema()) for part in parts]
-        for part in parts:
-            part.path.unlink(missing_ok=True)
-        self._store(datafile, key, pa.concat_tables(tables) if tables else arrow_schema().empty_table())
+        try:
+            self._store(datafile, key, [part.path for part in parts if part.rows])
+        finally:
+            for part in parts:
+                part.path.unlink(missing_ok=True)
 
-    def _store(self, datafile: DataFile, key: str, table: pa.Table) -> None:
-        rows = table.num_rows
-        table = self._drop_in_parquet(table, datafile.location)
-        added = add_dataset_rows(self.store, table, datafile.location, fingerprint=key, run_id=self.report.run_id)
+    def _store(self, datafile: DataFile, key: str, files: list[Path]) -> None:
+        added, rows = add_dataset_rows(self.store, files, datafile.location, fingerprint=key,
+                                       run_id=self.report.run_id, parquet_files=self._parquet_files)
         self.report.events_added += added
         self.report.duplicates += rows - added
         if datafile.location in self.partitions.manifest.sources:  # it was in Parquet before
             self.partitions.forget([datafile.location])
 
-    def _drop_in_parquet(self, table: pa.Table, location: str) -> pa.Table:
-        """The rows whose events no other file stored in the Parquet partitions (same months)."""
-        manifest = self.partitions.manifest
-        if table.num_rows == 0 or not manifest.parts:
-            return table
-        dates = table.column("date")
-        months = {f"{origin}/year={year}/month={month}" for origin, year, month in zip(
-            table.column("origin").to_pylist(), pc.year(dates).to_pylist(), pc.month(dates).to_pylist(), strict=True)}
-        files = [str(self.partitions.folder / rel) for rel, info in manifest.parts.items()
-                 if rel.rsplit("/", 1)[0] in months and set(info["sources"]) - {location}]
-        if not files:
-            return table
-        with duckdb.connect() as con:
-            con.execute("SET enable_progress_bar = false")
-            con.register("_rows", table.select(["event_id"]))
-            listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-            known = pa.array([row[0] for row in con.execute(
-                f"SELECT DISTINCT event_id FROM read_parquet({listing}) WHERE source_file <> ? "
-                "AND event_id IN (SELECT event_id FROM _rows)", [location]).fetchall()], pa.string())
-        if len(known) == 0:
-            return table
-        return table.filter(pc.invert(pc.is_in(table.column("event_id"), value_set=known)))
+    def _parquet_files(self, months: set[str], location: str) -> list[str]:
+        """The Parquet part files other files stored in these months (``origin/year=Y/month=M``)."""
+        return [str(self.partitions.folder / rel) for rel, info in self.partitions.manifest.parts.items()
+                if rel.rsplit("/", 1)[0] in months and set(info["sources"]) - {location}]
 
     def close(self) -> None:
-        self.tables = []
+        self.release()
+
+    def release(self) -> None:
+        self.abort()
+        if self.stage is not None:
+            shutil.rmtree(self.stage, ignore_errors=True)
+            self.stage = None
+        if self.memory_limit:
+            # back to DuckDB's default exactly (it shows the limit rounded), or to a limit set before
+            self.store.con.execute("RESET memory_limit")
+            if self._memory_limit() != self.memory_limit:
+                self.store.con.execute(f"SET memory_limit = '{self.memory_limit}'")
+            self.memory_limit = ""
+
+    def _memory_limit(self) -> str:
+        return str(self.store.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
 
 
 def _table_ids(store: Store, origin: str, location: str) -> set[str]:
@@ -630,66 +668,69 @@ def _table_ids(store: Store, origin: str, location: str) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def add_dataset_rows(store: Store, table: pa.Table, source_file: str, *, fingerprint: str,
-                     run_id: str | None) -> int:
-    """Store one file's rows in the events table and ``dataset_extras``, replacing the rows an
-    earlier import of the same file stored, in one transaction; record the file as imported.
+def add_dataset_rows(store: Store, files: list[Path], source_file: str, *, fingerprint: str,
+                     run_id: str | None,
+                     parquet_files: Callable[[set[str], str], list[str]] | None = None) -> tuple[int, int]:
+    """Store one file's rows (spooled in the Parquet ``files`` of :func:`arrow_schema`) in the
+    events table and ``dataset_extras``, replacing the rows an earlier import of the same file
+    stored, in one transaction; record the file as imported.
 
-    An event another file already stored in the table stays that file's: its row here is left
-    out (a duplicate). Returns how many distinct events were stored. (A Store method in
-    waiting: it needs the ``dataset_extras`` table of schema 3.)
+    An event stored already from another file, in the table or (``parquet_files`` names the part
+    files of given months) in the Parquet partitions, stays that file's: its row here is left out
+    (a duplicate), as are repeats of one id within the file (the first is kept). Returns (events
+    stored, rows read). (A Store method in waiting: it needs the ``dataset_extras`` table of
+    schema 3.)
     """
-    table = _distinct_ids(table)
-    if table.num_rows:
-        store.con.register("_dataset_ids", table.select(["event_id"]))
-        try:
-            taken = store.con.execute(
-                "SELECT DISTINCT x.event_id FROM dataset_extras x JOIN _dataset_ids r ON r.event_id = x.event_id "
-                "WHERE x.source_file <> ?", [source_file]).fetchall()
-        finally:
-            store.con.unregister("_dataset_ids")
-        if taken:
-            value_set = pa.array([str(r[0]) for r in taken], pa.string())
-            table = table.filter(pc.invert(pc.is_in(table.column("event_id"), value_set=value_set)))
     event_names = [name for name, _ in EVENT_COLUMNS]
     extra_names = [name for name, _ in EXTRA_COLUMNS]
     select = ", ".join(f"CAST({n} AS JSON)" if n == "spans" else n for n in event_names)
-    with store.transaction() as con:
-        con.register("_dataset_rows", table)
-        try:
-            con.execute(
-                "DELETE FROM events WHERE event_id IN (SELECT event_id FROM dataset_extras WHERE source_file = ?)",
-                [source_file],
-            )
-            con.execute("DELETE FROM dataset_extras WHERE source_file = ?", [source_file])
-            con.execute("DELETE FROM sources WHERE location = ? AND kind = 'dataset'", [source_file])
-            con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _dataset_rows)")
-            con.execute("DELETE FROM dataset_extras WHERE event_id IN (SELECT event_id FROM _dataset_rows)")
-            con.execute(f"INSERT INTO events ({', '.join(event_names)}) SELECT {select} FROM _dataset_rows")
-            con.execute(
+    rows = added = 0
+    rows_sql = ""
+    if files:
+        listing = "[" + ", ".join(_sql_text(str(f)) for f in files) + "]"
+        rows = int(store.con.execute(f"SELECT count(*) FROM read_parquet({listing})").fetchall()[0][0])
+        others: list[str] = []
+        if parquet_files is not None:
+            months = {f"{origin}/year={year}/month={month}" for origin, year, month in store.con.execute(
+                f"SELECT DISTINCT origin, year(date), month(date) FROM read_parquet({listing})").fetchall()}
+            others = parquet_files(months, source_file)
+        elsewhere = (
+            f"AND NOT EXISTS (SELECT 1 FROM read_parquet([{', '.join(_sql_text(f) for f in others)}]) o "
+            "WHERE o.event_id = r.event_id AND o.source_file <> $1) " if others else ""
+        )
+        # the first row of each event id that no other file stored
+        rows_sql = (
+            f"SELECT * EXCLUDE (filename, file_row_number) FROM read_parquet({listing}, filename = true, "
+            "file_row_number = true) r "
+            "WHERE NOT EXISTS (SELECT 1 FROM dataset_extras x WHERE x.event_id = r.event_id AND x.source_file <> $1) "
+            f"{elsewhere}"
+            "QUALIFY row_number() OVER (PARTITION BY r.event_id ORDER BY filename, file_row_number) = 1"
+        )
+    with store.transaction() as tx:
+        # the earlier rows of this file go; a failure rolls all back, the temporary table too
+        tx.execute(
+            "DELETE FROM events WHERE event_id IN (SELECT event_id FROM dataset_extras WHERE source_file = ?)",
+            [source_file],
+        )
+        tx.execute("DELETE FROM dataset_extras WHERE source_file = ?", [source_file])
+        tx.execute("DELETE FROM sources WHERE location = ? AND kind = 'dataset'", [source_file])
+        if rows_sql:
+            tx.execute(f"CREATE TEMP TABLE _dataset_rows AS {rows_sql}", [source_file])
+            tx.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _dataset_rows)")
+            tx.execute("DELETE FROM dataset_extras WHERE event_id IN (SELECT event_id FROM _dataset_rows)")
+            tx.execute(f"INSERT INTO events ({', '.join(event_names)}) SELECT {select} FROM _dataset_rows")
+            tx.execute(
                 f"INSERT INTO dataset_extras (event_id, {', '.join(extra_names)}) "
                 f"SELECT event_id, {', '.join(extra_names)} FROM _dataset_rows"
             )
-        finally:
-            try:
-                con.unregister("_dataset_rows")
-            except Exception:  # noqa: BLE001 - an aborted transaction refuses; the rollback drops it
-                log.debug("could not unregister _dataset_rows", exc_info=True)
-        store.record_sources([(fingerprint, source_file, "dataset", table.num_rows)], run_id=run_id)
-    return table.num_rows
+            added = int(tx.execute("SELECT count(*) FROM _dataset_rows").fetchall()[0][0])
+            tx.execute("DROP TABLE _dataset_rows")
+        store.record_sources([(fingerprint, source_file, "dataset", added)], run_id=run_id)
+    return added, rows
 
 
-def _distinct_ids(table: pa.Table) -> pa.Table:
-    """One row per event id (the first)."""
-    if table.num_rows == 0:
-        return table
-    ids = table.column("event_id")
-    if pc.count_distinct(ids).as_py() == table.num_rows:
-        return table
-    indices = table.append_column("_i", pa.array(range(table.num_rows), pa.int64())).group_by("event_id").aggregate(
-        [("_i", "min")]
-    ).column("_i_min")
-    return table.take(pc.sort_indices(indices))
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _forget_in_table(store: Store, sources: set[str]) -> None:
