@@ -172,3 +172,12 @@ def test_errors_pickle_with_their_code() -> None:
     err = StoreError(Errors.E102, where="x.duckdb", found=3, supported=1)
     back = pickle.loads(pickle.dumps(err))
     assert back.code == "E102" and str(back) == str(err)
+
+
+def test_duckdb_draws_no_progress_bar_into_the_commands_output(tmp_path: Path) -> None:
+    """A long query (a large import into the table) made DuckDB print its progress bar on
+    standard output, into the commands' tables and JSON: the store turns it off."""
+    from dyadwatch.store import Store
+
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.con.execute("SELECT current_setting('enable_progress_bar')").fetchall() == [(False,)]

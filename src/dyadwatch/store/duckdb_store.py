@@ -74,10 +74,13 @@ class Store:
             if read_only and not Path(self.path).exists():
                 raise StoreError(Errors.E104, where=self.path, detail="no store at this path")
         try:
+            # DuckDB draws its own progress bar on standard output during a long query: it would
+            # mix into the commands' output (tables, JSON); the commands show their own progress
             self.con = duckdb.connect(self.path, read_only=read_only)
         except (duckdb.Error, OSError) as exc:
             raise _classify_open_error(exc, self.path) from exc
         try:
+            self.con.execute("SET enable_progress_bar = false")
             self.schema_version = self._check_and_migrate()
             # imported datasets may live in Parquet partitions beside the store: the views
             # dataset_events and all_events put them beside the events table
