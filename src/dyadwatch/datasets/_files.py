@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import gzip
+import json
 import logging
 import mmap
 import os
@@ -17,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 import zlib
 from array import array
@@ -92,8 +94,6 @@ def _filtered_over_whole(found: list[Path]) -> tuple[list[Path], list[DatasetErr
     beside it, the rows kept for the actors (``STEM.KEY.tsv``, described by ``STEM.KEY.json``).
     Read as a folder or a glob, it stands for the kept rows: the zip is passed over (its rows
     would come twice). Two filtered copies of one zip are an error: they share rows."""
-    import json
-
     present = set(found)
     copies: dict[Path, list[Path]] = {}
     for path in found:
@@ -319,8 +319,6 @@ def _prefilter_parallel(path: Path, codes: list[str], target: Path, workers: int
                         size: int) -> Generator[tuple[Path, list[int]], None, None]:
     """:func:`prefilter_parts` by ``workers`` processes (``_scan.py``): piece ``i`` of the file
     goes to worker ``i % workers``, so the pieces finish roughly in file order."""
-    import time
-
     from dyadwatch.datasets import _scan
 
     script = str(Path(_scan.__file__).resolve())

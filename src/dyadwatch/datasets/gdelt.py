@@ -145,7 +145,7 @@ def batches(path: Path, ctx: ReadContext) -> Iterator[pa.Table | DatasetError]:
     """The rows of a GDELT events file as dataset tables, then its bad rows as errors.
 
     ``path`` is a plain or gzip file (zips are unpacked by the caller). With ``ctx.actors``
-    the file is first cut down to the lines that may be about them (:func:`~dyadwatch.datasets._files.prefilter_parts`).
+    the file is first cut down to the lines that may be about them (``_files.prefilter_parts``).
     """
     check_version(ctx.dataset, path, ctx.location)
     version = ctx.version or default_version(ctx.dataset, path, ctx.location)
