@@ -53,6 +53,16 @@ def _classify_open_error(exc: Exception, path: str) -> StoreError:
     return StoreError(Errors.E104, where=path, detail=text.splitlines()[0])
 
 
+
+def _quiet(con: duckdb.DuckDBPyConnection) -> None:
+    """Turn off DuckDB's progress bar: on a terminal it draws on standard output during a long
+    query, into the commands' tables and JSON (the commands show their own progress). In
+    Jupyter DuckDB refuses to touch the setting without ipywidgets; there it draws nothing."""
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.InvalidInputException:
+        log.debug("DuckDB's progress bar setting left as it is", exc_info=True)
+
 class Store:
     """A dyadwatch store in one DuckDB file (or in memory, for tests and notebooks).
 
@@ -74,13 +84,11 @@ class Store:
             if read_only and not Path(self.path).exists():
                 raise StoreError(Errors.E104, where=self.path, detail="no store at this path")
         try:
-            # DuckDB draws its own progress bar on standard output during a long query: it would
-            # mix into the commands' output (tables, JSON); the commands show their own progress
             self.con = duckdb.connect(self.path, read_only=read_only)
         except (duckdb.Error, OSError) as exc:
             raise _classify_open_error(exc, self.path) from exc
         try:
-            self.con.execute("SET enable_progress_bar = false")
+            _quiet(self.con)
             self.schema_version = self._check_and_migrate()
             # imported datasets may live in Parquet partitions beside the store: the views
             # dataset_events and all_events put them beside the events table
