@@ -255,6 +255,34 @@ def test_parallel_prefilter_gives_the_same_lines(tmp_path: Path, monkeypatch: py
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.tsv", "one.tsv", "three.tsv"]
 
 
+def test_parallel_prefilter_hands_pieces_over_in_order_and_tidies_when_left_early(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pieces of a parallel scan come in file order, each with the offsets of its lines in
+    the original; a reader that stops after the first (an error under --on-error stop) leaves
+    no worker running and no piece behind."""
+    from contextlib import closing
+
+    from dyadwatch.datasets import _files
+
+    lines = [f"{i}\t{'AFG' if i % 5 == 0 else 'USA'}\tx" for i in range(1, 4001)]
+    source = write_lines(tmp_path / "in.tsv", lines)
+    data = source.read_bytes()
+    monkeypatch.setattr(_files, "PARALLEL_BYTES", 0)
+    pieces = []
+    with closing(_files.prefilter_parts(source, ["AFG"], tmp_path / "kept.tsv", workers=2)) as parts:
+        for part, offsets in parts:
+            kept = part.read_bytes().splitlines(keepends=True)
+            assert [data[o:o + len(line)] for o, line in zip(offsets, kept, strict=True)] == kept
+            pieces.append(offsets)
+    assert len(pieces) == 4 and sum(pieces, []) == sorted(sum(pieces, []))  # 2 workers x 2 pieces, in order
+    assert len(sum(pieces, [])) == 4000 // 5
+    with closing(_files.prefilter_parts(source, ["AFG"], tmp_path / "early.tsv", workers=2)) as parts:
+        first, _ = next(parts)
+        assert first.is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.tsv"]
+
+
 def test_read_rows_from_a_stream_and_a_zip(tmp_path: Path) -> None:
     import io
     import zipfile
