@@ -19,6 +19,7 @@ from dyadwatch.errors import ConfigError, DatasetError, Errors
 from dyadwatch.records import Event
 from dyadwatch.store.parquet import DATASET_COLUMNS, arrow_schema
 from dyadwatch.store.schema import EVENT_COLUMNS
+from dyadwatch.store.sql import sql_literal
 
 OnError = Literal["stop", "skip"]
 
@@ -160,16 +161,12 @@ class ActorFilter:
         """The same test as :meth:`matches`, on the event columns, in SQL."""
         clauses = []
         if self.countries:
-            values = ", ".join(_sql_text(c) for c in sorted(self.countries))
+            values = ", ".join(sql_literal(c) for c in sorted(self.countries))
             clauses.append(f"source_country IN ({values}) OR target_country IN ({values})")
         if self.actor_ids:
-            values = ", ".join(_sql_text(a) for a in sorted(self.actor_ids))
+            values = ", ".join(sql_literal(a) for a in sorted(self.actor_ids))
             clauses.append(f"source_actor IN ({values}) OR target_actor IN ({values})")
         return "(" + " OR ".join(clauses) + ")" if clauses else "true"
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 # -- reading ---------------------------------------------------------------------------------

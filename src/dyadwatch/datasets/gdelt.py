@@ -50,6 +50,7 @@ from dyadwatch.datasets._files import (
 )
 from dyadwatch.errors import DatasetError, Errors
 from dyadwatch.store.parquet import DATASET_COLUMNS
+from dyadwatch.store.sql import sql_literal
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +177,7 @@ def _convert(read: Path, original: Path, offsets: list[int] | None, ctx: ReadCon
         # optimiser would build the lookup joins' hash tables on the file's side and hold every
         # row in memory; in the order the query is written, the file is probed and streams
         con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
-        con.execute(f"SET temp_directory = {_text(str(ctx.workdir))}")
+        con.execute(f"SET temp_directory = {sql_literal(str(ctx.workdir))}")
         con.register("_codes", lookups.event_codes_arrow())
         con.register("_groups", lookups.group_roles_arrow())
         con.register("_fips", pa.table({
@@ -273,10 +274,6 @@ def _threads() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _keep(table: pa.Table, ctx: ReadContext) -> pa.Array:
     actors = ctx.actors
     assert actors is not None
@@ -294,9 +291,9 @@ def _keep(table: pa.Table, ctx: ReadContext) -> pa.Array:
 def _query(path: Path, ctx: ReadContext, columns: Sequence[str], version: str) -> str:
     """The SELECT that reads one file into dataset rows, with ``_problem`` (NULL: a good row)."""
     gdelt1 = ctx.dataset == "gdelt1"
-    names = ", ".join(f"{_text(name)}: '{_NUMERIC.get(name, 'VARCHAR')}'" for name in columns)
+    names = ", ".join(f"{sql_literal(name)}: '{_NUMERIC.get(name, 'VARCHAR')}'" for name in columns)
     common = (
-        f"{_text(str(path))}, header = false, quote = '', escape = '', auto_detect = false, "
+        f"{sql_literal(str(path))}, header = false, quote = '', escape = '', auto_detect = false, "
         "store_rejects = true"
     )
     padding = ", null_padding = true" if gdelt1 else ""
@@ -306,7 +303,7 @@ def _query(path: Path, ctx: ReadContext, columns: Sequence[str], version: str) -
     lat, lon = "ActionGeo_Lat", "ActionGeo_Long"
     country_changes = _case_map("{col}", lookups.cameo_country_changes())
     sector_changes = _case_map("{col}", lookups.sector_changes())
-    non_state = ", ".join(_text(c) for c in lookups.NON_STATE)
+    non_state = ", ".join(sql_literal(c) for c in lookups.NON_STATE)
     first, last = first_day(ctx.dataset).isoformat(), last_day().isoformat()
 
     def country(side: str, group: str) -> str:
@@ -353,9 +350,9 @@ SELECT
   NULL::VARCHAR AS doc_id, NULL::INTEGER AS sentence_idx, NULL::VARCHAR AS sentence, NULL::VARCHAR AS spans,
   NULL::VARCHAR AS coder, c.rule AS rule, NULL::DOUBLE AS confidence, NULL::VARCHAR AS story_group,
   r.SOURCEURL AS url, NULL::VARCHAR AS publisher,
-  {_text(version)} AS dataset_version,
-  {_text(ctx.run_id) if ctx.run_id else 'NULL::VARCHAR'} AS run_id,
-  {_text(ctx.location)} AS source_file,
+  {sql_literal(version)} AS dataset_version,
+  {sql_literal(ctx.run_id) if ctx.run_id else 'NULL::VARCHAR'} AS run_id,
+  {sql_literal(ctx.location)} AS source_file,
   r.Actor1Code AS source_code, r.Actor2Code AS target_code,
   NULL::VARCHAR AS dataset_event_type,
   r.GoldsteinScale AS dataset_goldstein,
@@ -380,7 +377,7 @@ def _case_map(template: str, mapping: dict[str, str]) -> str:
     """``CASE col WHEN 'a' THEN 'b' ... ELSE col END`` for a small mapping (no join needed)."""
     if not mapping:
         return template
-    whens = " ".join(f"WHEN {_text(k)} THEN {_text(v)}" for k, v in sorted(mapping.items()))
+    whens = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in sorted(mapping.items()))
     return f"(CASE {template} {whens} ELSE {template} END)"
 
 

@@ -61,6 +61,7 @@ from dyadwatch.store.parquet import (
     register_partitions,
 )
 from dyadwatch.store.schema import EVENT_COLUMNS
+from dyadwatch.store.sql import sql_files, sql_literal
 
 if TYPE_CHECKING:
     from dyadwatch.runner import Runner
@@ -517,9 +518,8 @@ class _ParquetSink(_Sink):
             con.register("_in_table", pa.table({"event_id": pa.array(sorted(in_table), pa.string())}))
             source = "SELECT event_id FROM _in_table"
             if stored:
-                files = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in stored) + "]"
-                quoted = "'" + location.replace("'", "''") + "'"
-                source += f" UNION SELECT event_id FROM read_parquet({files}) WHERE source_file <> {quoted}"
+                source += (f" UNION SELECT event_id FROM read_parquet({sql_files(stored)}) "
+                           f"WHERE source_file <> {sql_literal(location)}")
             con.execute(f"CREATE TEMP TABLE known AS SELECT DISTINCT event_id FROM ({source})")
             for part in parts:
                 table = pq.read_table(part.path)
@@ -687,7 +687,7 @@ def add_dataset_rows(store: Store, files: list[Path], source_file: str, *, finge
     rows = added = 0
     rows_sql = ""
     if files:
-        listing = "[" + ", ".join(_sql_text(str(f)) for f in files) + "]"
+        listing = sql_files(files)
         rows = int(store.con.execute(f"SELECT count(*) FROM read_parquet({listing})").fetchall()[0][0])
         others: list[str] = []
         if parquet_files is not None:
@@ -695,7 +695,7 @@ def add_dataset_rows(store: Store, files: list[Path], source_file: str, *, finge
                 f"SELECT DISTINCT origin, year(date), month(date) FROM read_parquet({listing})").fetchall()}
             others = parquet_files(months, source_file)
         elsewhere = (
-            f"AND NOT EXISTS (SELECT 1 FROM read_parquet([{', '.join(_sql_text(f) for f in others)}]) o "
+            f"AND NOT EXISTS (SELECT 1 FROM read_parquet({sql_files(others)}) o "
             "WHERE o.event_id = r.event_id AND o.source_file <> $1) " if others else ""
         )
         # the first row of each event id that no other file stored
@@ -727,10 +727,6 @@ def add_dataset_rows(store: Store, files: list[Path], source_file: str, *, finge
             tx.execute("DROP TABLE _dataset_rows")
         store.record_sources([(fingerprint, source_file, "dataset", added)], run_id=run_id)
     return added, rows
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _forget_in_table(store: Store, sources: set[str]) -> None:

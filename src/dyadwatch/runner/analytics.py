@@ -34,6 +34,7 @@ import pandas as pd
 
 from dyadwatch.runner.base import Runner
 from dyadwatch.runner.local import LocalRunner
+from dyadwatch.store.sql import sql_files, sql_literal
 
 if TYPE_CHECKING:
     from dyadwatch.store import Store
@@ -54,8 +55,7 @@ def _run_partial(task: _PartitionTask) -> pd.DataFrame:
     """One task: the partial function over a group of Parquet files, in a fresh DuckDB."""
     with duckdb.connect() as con:
         con.execute("SET enable_progress_bar = false")
-        files = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in task.files) + "]"
-        relation = f"read_parquet({files}, union_by_name = true)"
+        relation = f"read_parquet({sql_files(task.files)}, union_by_name = true)"
         return task.partial(con, relation)
 
 
@@ -116,8 +116,7 @@ def study_partials(
         whole: list[Path] = []
         if store.count("events"):
             own = folder.path / "events.parquet"
-            path = str(own).replace("'", "''")
-            store.con.execute(f"COPY (SELECT * FROM events) TO '{path}' (FORMAT parquet, COMPRESSION zstd)")
+            store.con.execute(f"COPY (SELECT * FROM events) TO {sql_literal(own)} (FORMAT parquet, COMPRESSION zstd)")
             whole.append(own)
         return map_partitions(event_files(store), functools.partial(_study_partial, spec=spec), runner=runner,
                               files_per_task=files_per_task, whole=whole)

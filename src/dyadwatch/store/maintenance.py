@@ -47,6 +47,7 @@ import duckdb
 from dyadwatch.errors import Errors, StoreError
 from dyadwatch.store.durable import file_digest, fsync_folder
 from dyadwatch.store.schema import APP_ID, SCHEMA_VERSION
+from dyadwatch.store.sql import sql_files
 
 __all__ = [
     "BACKUP_FILE",
@@ -230,8 +231,7 @@ def _check(con: duckdb.DuckDBPyConnection, store: str, *, deep: bool) -> CheckRe
     event_ids = ["SELECT event_id FROM events"] if have("events") else []
     readable = [p for p, _ in parts]
     if readable:
-        files = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in readable) + "]"
-        event_ids.append(f"SELECT event_id FROM read_parquet({files}, union_by_name = true)")
+        event_ids.append(f"SELECT event_id FROM read_parquet({sql_files(readable)}, union_by_name = true)")
     if event_ids:
         doubled = scalar(
             f"SELECT coalesce(sum(n - 1), 0) FROM (SELECT event_id, count(*) AS n FROM "

@@ -59,6 +59,7 @@ import pyarrow.parquet as pq
 from dyadwatch.errors import Errors, StoreError
 from dyadwatch.store.durable import fsync_file, fsync_folder
 from dyadwatch.store.schema import EVENT_COLUMNS, EXTRA_COLUMNS, EXTRAS_DDL
+from dyadwatch.store.sql import sql_files
 
 if TYPE_CHECKING:
     from dyadwatch.store.duckdb_store import Store
@@ -180,7 +181,7 @@ def register_partitions(store: Store, *, strict: bool = False) -> None:
         parts = [str(folder / rel) for rel in sorted(manifest.parts)]
     names = [name for name, _ in DATASET_COLUMNS]
     if parts:
-        files = "[" + ", ".join(_quote(p) for p in parts) + "]"
+        files = sql_files(parts)
         source = (
             f"SELECT {', '.join(names)}, year, month FROM read_parquet({files}, "
             "hive_partitioning = true, hive_types = {'year': INTEGER, 'month': INTEGER}, "
@@ -204,10 +205,6 @@ def register_partitions(store: Store, *, strict: bool = False) -> None:
         f"CREATE OR REPLACE TEMP VIEW all_events AS {table} "
         f"UNION ALL BY NAME SELECT {', '.join(names)} FROM dataset_events"
     )
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass

@@ -46,6 +46,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from dyadwatch.store.sql import sql_literal
 from dyadwatch.study.spec import Dyad, MeasureDef, StudySpec
 
 if TYPE_CHECKING:
@@ -78,12 +79,8 @@ _COLUMNS = (
 )
 
 
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _in(column: str, codes: Sequence[str]) -> str:
-    return f"{column} IN ({', '.join(_lit(c) for c in codes)})"
+    return f"{column} IN ({', '.join(sql_literal(c) for c in codes)})"
 
 
 def _side(prefix: str, codes: Sequence[str]) -> str:
@@ -143,14 +140,14 @@ def measure_condition(measure: MeasureDef, *, with_text: bool = True) -> str | N
     """
     parts = []
     if measure.codes:
-        parts.append("(" + " OR ".join(f"starts_with(cameo_code, {_lit(c)})" for c in measure.codes) + ")")
+        parts.append("(" + " OR ".join(f"starts_with(cameo_code, {sql_literal(c)})" for c in measure.codes) + ")")
     if measure.quad:
         parts.append(_in("quad_class", [str(q) for q in measure.quad]).replace("'", ""))
     if measure.venue:
-        about = f"source_actor = {_lit(measure.venue)} OR target_actor = {_lit(measure.venue)}"
+        about = f"source_actor = {sql_literal(measure.venue)} OR target_actor = {sql_literal(measure.venue)}"
         pattern = venue_pattern(measure.venue)
         if pattern and with_text:
-            about += f" OR regexp_matches(coalesce(sentence, ''), {_lit(pattern)})"
+            about += f" OR regexp_matches(coalesce(sentence, ''), {sql_literal(pattern)})"
         parts.append(f"({about})")
     return " AND ".join(parts) if parts else None
 
