@@ -36,6 +36,7 @@ import uuid
 from collections.abc import Callable, Generator, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,7 +80,7 @@ TABLE_MEMORY = "600MB"
 _COMMIT_ROWS = 20_000_000
 
 #: ``storage="auto"`` puts an import of at most this many bytes of text into the events table
-#: (the table path holds one file's rows in memory while it stores them in one transaction).
+#: (each file one transaction there; larger imports are faster and lighter as Parquet parts).
 SMALL_IMPORT_BYTES = 32 * 1024 * 1024
 # A compressed file (zip, gzip) counts as this many times its size: GDELT and ICEWS text
 # compresses about 8 to 1.
@@ -502,13 +503,10 @@ class _ParquetSink(_Sink):
     def _drop_stored(self, parts: list[StagedPart], location: str) -> list[StagedPart]:
         """The staged parts without the events other files already stored: in Parquet in the
         same months, in this batch, or in the events table."""
-        manifest = self.partitions.manifest
         partitions = {p.partition for p in parts}
-        stored = [*(
-            str(self.partitions.folder / rel) for rel, info in manifest.parts.items()
-            if set(info["sources"]) - {location} and rel.rsplit("/", 1)[0] in partitions
-        ), *(str(p.path) for other, staged in self.staged.items() if other != location for p in staged
-             if p.partition in partitions)]
+        stored = [*_parts_of_others(self.partitions, partitions, location),
+                  *(str(p.path) for other, staged in self.staged.items() if other != location for p in staged
+                    if p.partition in partitions)]
         in_table = _table_ids(self.store, self.report.dataset, location)
         if not stored and not in_table:
             return parts
@@ -628,16 +626,12 @@ class _TableSink(_Sink):
 
     def _store(self, datafile: DataFile, key: str, files: list[Path]) -> None:
         added, rows = add_dataset_rows(self.store, files, datafile.location, fingerprint=key,
-                                       run_id=self.report.run_id, parquet_files=self._parquet_files)
+                                       run_id=self.report.run_id,
+                                       parquet_files=partial(_parts_of_others, self.partitions))
         self.report.events_added += added
         self.report.duplicates += rows - added
         if datafile.location in self.partitions.manifest.sources:  # it was in Parquet before
             self.partitions.forget([datafile.location])
-
-    def _parquet_files(self, months: set[str], location: str) -> list[str]:
-        """The Parquet part files other files stored in these months (``origin/year=Y/month=M``)."""
-        return [str(self.partitions.folder / rel) for rel, info in self.partitions.manifest.parts.items()
-                if rel.rsplit("/", 1)[0] in months and set(info["sources"]) - {location}]
 
     def close(self) -> None:
         self.release()
@@ -656,6 +650,13 @@ class _TableSink(_Sink):
 
     def _memory_limit(self) -> str:
         return str(self.store.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+
+
+def _parts_of_others(partitions: PartitionSet, months: set[str], location: str) -> list[str]:
+    """The committed Parquet part files of these months (``origin/year=Y/month=M``) that hold
+    rows of files other than ``location``."""
+    return [str(partitions.folder / rel) for rel, info in partitions.manifest.parts.items()
+            if rel.rsplit("/", 1)[0] in months and set(info["sources"]) - {location}]
 
 
 def _table_ids(store: Store, origin: str, location: str) -> set[str]:
